@@ -1,0 +1,391 @@
+//! Reads every file under `content/`, checks each against the listing schema, and turns it
+//! into typed values. It never stops at the first problem: every file is read and every
+//! mistake becomes a diagnostic with its file, line, column and field.
+
+use super::model::{
+    ChangingPlaceFile, PageFile, ProviderFile, SiteFile, VenueFile, VocabularyFile,
+};
+use super::positions::{child_index, child_key, PositionMap};
+use super::schema_check;
+use crate::diagnostics::{relative_name, Diagnostic, Diagnostics};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One listing file, read and typed.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// The file name without its extension.
+    pub id: String,
+    /// Path relative to the content folder, for diagnostics.
+    pub file: String,
+    pub data: T,
+    /// The Markdown after the front matter (empty for YAML files).
+    pub body: String,
+    pub positions: PositionMap,
+}
+
+impl<T> Loaded<T> {
+    /// A diagnostic pointing at the value of `field` in this file.
+    pub fn error_at(&self, field: &str, message: impl Into<String>) -> Diagnostic {
+        let pos = self.positions.value(field);
+        Diagnostic::error(&self.file, message)
+            .at(pos.line, pos.column)
+            .field(field)
+    }
+
+    pub fn warning_at(&self, field: &str, message: impl Into<String>) -> Diagnostic {
+        let pos = self.positions.value(field);
+        Diagnostic::warning(&self.file, message)
+            .at(pos.line, pos.column)
+            .field(field)
+    }
+}
+
+/// Everything read from the content folder, before cross-file checks.
+#[derive(Debug, Default)]
+pub struct RawContent {
+    pub root: PathBuf,
+    pub site: Option<Loaded<SiteFile>>,
+    pub vocabulary: Option<Loaded<VocabularyFile>>,
+    pub providers: Vec<Loaded<ProviderFile>>,
+    pub venues: Vec<Loaded<VenueFile>>,
+    pub changing_places: Vec<Loaded<ChangingPlaceFile>>,
+    pub pages: Vec<Loaded<PageFile>>,
+    /// Files under `images/`, relative to the content folder.
+    pub images: BTreeSet<String>,
+    /// Ids of venue and Changing Places files that could not be read: references to them
+    /// are not reported again, so one typo gives one error, not one per listing.
+    pub unreadable: BTreeSet<String>,
+}
+
+/// The kinds of file the content folder holds, by where they live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Site,
+    Vocabulary,
+    Provider,
+    Venue,
+    ChangingPlace,
+    Page,
+    Image,
+}
+
+/// Reads the whole content folder.
+pub fn load(root: &Path) -> (RawContent, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut content = RawContent {
+        root: root.to_path_buf(),
+        ..RawContent::default()
+    };
+    if !root.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(
+                root.display().to_string(),
+                "the content folder does not exist",
+            )
+            .help("run Signpost from the folder that holds `content/`, or pass --content DIR"),
+        );
+        return (content, diagnostics);
+    }
+
+    let mut files: Vec<(Kind, PathBuf)> = Vec::new();
+    for entry in WalkDir::new(root).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| relative_name(root, p)).unwrap_or_default();
+                diagnostics.push(Diagnostic::error(path, format!("cannot be read: {e}")));
+                continue;
+            }
+        };
+        // Symlinks are kept so a broken one is reported rather than silently skipped.
+        if !entry.file_type().is_file() && !entry.path_is_symlink() {
+            continue;
+        }
+        let rel = relative_name(root, entry.path());
+        if rel.split('/').any(|part| part.starts_with('.')) || rel.eq_ignore_ascii_case("README.md")
+        {
+            continue; // editor swap files, .gitkeep, notes for staff
+        }
+        match classify(&rel) {
+            Ok(kind) => files.push((kind, entry.into_path())),
+            Err(help) => diagnostics
+                .push(Diagnostic::warning(&rel, "this file is not used by Signpost").help(help)),
+        }
+    }
+
+    let has_listing = files.iter().any(|(k, _)| {
+        matches!(
+            k,
+            Kind::Provider | Kind::Venue | Kind::ChangingPlace | Kind::Page
+        )
+    });
+    if !has_listing {
+        diagnostics.push(
+            Diagnostic::error(
+                relative_name(root.parent().unwrap_or(root), root),
+                "the content folder has no listings",
+            )
+            .help("add provider listings under providers/ (see docs/listing-format.md)"),
+        );
+    }
+    for (kind, name) in [
+        (Kind::Site, "site.yaml"),
+        (Kind::Vocabulary, "vocabulary.yaml"),
+    ] {
+        if !files.iter().any(|(k, _)| *k == kind) {
+            diagnostics.push(
+                Diagnostic::error(name, "this file is missing").help(format!(
+                    "create content/{name} (see docs/listing-format.md)"
+                )),
+            );
+        }
+    }
+
+    // Reading and schema checks are independent per file: do them in parallel.
+    let results: Vec<(Parsed, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(kind, path)| read_one(root, *kind, path))
+        .collect();
+    for (parsed, diags) in results {
+        diagnostics.extend(diags);
+        match parsed {
+            Parsed::Site(f) => content.site = Some(f),
+            Parsed::Vocabulary(f) => content.vocabulary = Some(f),
+            Parsed::Provider(f) => content.providers.push(f),
+            Parsed::Venue(f) => content.venues.push(f),
+            Parsed::ChangingPlace(f) => content.changing_places.push(f),
+            Parsed::Page(f) => content.pages.push(f),
+            Parsed::Image(rel) => {
+                content.images.insert(rel);
+            }
+            Parsed::Failed(Some(key)) => {
+                content.unreadable.insert(key);
+            }
+            Parsed::Failed(None) => {}
+        }
+    }
+    (content, diagnostics)
+}
+
+/// Which kind of file lives at `rel`, or advice when it is in the wrong place.
+fn classify(rel: &str) -> Result<Kind, String> {
+    let (folder, name) = rel.split_once('/').unwrap_or(("", rel));
+    let ext = Path::new(rel)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let yaml = ext == "yaml" || ext == "yml";
+    match (folder, name) {
+        ("", "site.yaml" | "site.yml") => Ok(Kind::Site),
+        ("", "vocabulary.yaml" | "vocabulary.yml") => Ok(Kind::Vocabulary),
+        ("providers", _) if ext == "md" => Ok(Kind::Provider),
+        ("providers", _) => Err("provider listings are Markdown files ending in .md".into()),
+        ("venues", _) if yaml => Ok(Kind::Venue),
+        ("venues", _) => Err("venue listings are YAML files ending in .yaml".into()),
+        ("changing-places", _) if yaml => Ok(Kind::ChangingPlace),
+        ("changing-places", _) => {
+            Err("Changing Places listings are YAML files ending in .yaml".into())
+        }
+        ("pages", _) if ext == "md" => Ok(Kind::Page),
+        ("pages", _) => Err("pages are Markdown files ending in .md".into()),
+        ("images", _) => Ok(Kind::Image),
+        _ => Err(
+            "listings go in providers/, venues/, changing-places/ or pages/; photos in images/"
+                .into(),
+        ),
+    }
+}
+
+enum Parsed {
+    Site(Loaded<SiteFile>),
+    Vocabulary(Loaded<VocabularyFile>),
+    Provider(Loaded<ProviderFile>),
+    Venue(Loaded<VenueFile>),
+    ChangingPlace(Loaded<ChangingPlaceFile>),
+    Page(Loaded<PageFile>),
+    Image(String),
+    /// Could not be typed; holds "venues/<id>" or "changing-places/<id>" for references.
+    Failed(Option<String>),
+}
+
+fn read_one(root: &Path, kind: Kind, path: &Path) -> (Parsed, Vec<Diagnostic>) {
+    let rel = relative_name(root, path);
+    let stem = Path::new(&rel)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let failed = match kind {
+        Kind::Venue => Parsed::Failed(Some(format!("venues/{stem}"))),
+        Kind::ChangingPlace => Parsed::Failed(Some(format!("changing-places/{stem}"))),
+        _ => Parsed::Failed(None),
+    };
+    if kind == Kind::Image {
+        return (Parsed::Image(rel), Vec::new());
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                failed,
+                vec![Diagnostic::error(&rel, format!("cannot be read: {e}"))
+                    .help("check the file's permissions")],
+            )
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            return (
+                failed,
+                vec![Diagnostic::error(&rel, "this file is not UTF-8 text")
+                    .at(line, column)
+                    .help("save the file as UTF-8 in your editor (in VS Code: \"Save with Encoding\" → UTF-8)")],
+            );
+        }
+    };
+    let id = stem;
+    let mut diags = Vec::new();
+    let parsed = match kind {
+        Kind::Site => parse_file(&rel, id, &text, false, "site", &mut diags).map(Parsed::Site),
+        Kind::Vocabulary => {
+            parse_file(&rel, id, &text, false, "vocabulary", &mut diags).map(Parsed::Vocabulary)
+        }
+        Kind::Provider => {
+            parse_file(&rel, id, &text, true, "provider", &mut diags).map(Parsed::Provider)
+        }
+        Kind::Venue => parse_file(&rel, id, &text, false, "venue", &mut diags).map(Parsed::Venue),
+        Kind::ChangingPlace => parse_file(&rel, id, &text, false, "changing-place", &mut diags)
+            .map(Parsed::ChangingPlace),
+        Kind::Page => parse_file(&rel, id, &text, true, "page", &mut diags).map(Parsed::Page),
+        Kind::Image => unreachable!("handled above"),
+    };
+    (parsed.unwrap_or(failed), diags)
+}
+
+/// Splits `---` front matter from a Markdown file: (yaml, first line of the yaml, body).
+pub fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---\r\n")
+        .or_else(|| text.strip_prefix("---\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Some((yaml, 2, body));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Reads one YAML document (or Markdown front matter), checks it against the schema of
+/// `kind`, and deserialises it. Returns None when anything stopped it being typed.
+fn parse_file<T: DeserializeOwned>(
+    rel: &str,
+    id: String,
+    text: &str,
+    markdown: bool,
+    kind: &'static str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Loaded<T>> {
+    let (yaml, first_line, body) = if markdown {
+        match split_front_matter(text) {
+            Some(parts) => parts,
+            None => {
+                diags.push(
+                    Diagnostic::error(rel, "the listing must start with a line `---`, then its fields, then another `---`")
+                        .at(1, 1)
+                        .help("put `---` on the first line and again after the last field; the description goes below"),
+                );
+                return None;
+            }
+        }
+    } else {
+        (text.strip_prefix('\u{feff}').unwrap_or(text), 1, "")
+    };
+
+    let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line() + first_line - 1, l.column()))
+                .unwrap_or((first_line, 0));
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            diags.push(
+                Diagnostic::error(rel, format!("the YAML cannot be read: {message}"))
+                    .at(line, column)
+                    .help("check the indentation and that text with a colon (:) or # is in quotes"),
+            );
+            return None;
+        }
+    };
+    let positions = PositionMap::new(yaml, first_line);
+    if value.is_null() {
+        diags.push(
+            Diagnostic::error(rel, "this file has no fields")
+                .at(first_line, 1)
+                .help(format!(
+                    "fill in the fields of a {kind} listing (see docs/listing-format.md)"
+                )),
+        );
+        return None;
+    }
+    let json: serde_json::Value = match serde_json::to_value(&value) {
+        Ok(j) => j,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!("this YAML has a shape listings cannot use: {e}"),
+                )
+                .at(first_line, 1)
+                .help("field names must be plain words, such as `name:`"),
+            );
+            return None;
+        }
+    };
+    let problems = schema_check::check(kind, &json, rel, &positions);
+    if !problems.is_empty() {
+        diags.extend(problems);
+        return None;
+    }
+    match serde_json::from_value::<T>(json) {
+        Ok(data) => Some(Loaded {
+            id,
+            file: rel.to_string(),
+            data,
+            body: body.to_string(),
+            positions,
+        }),
+        Err(e) => {
+            // The schema and the types agree, so this is a safety net, not a normal path.
+            diags.push(Diagnostic::error(rel, e.to_string()).at(first_line, 1));
+            None
+        }
+    }
+}
+
+/// Path helpers re-exported for the validator.
+pub fn field(parent: &str, key: &str) -> String {
+    child_key(parent, key)
+}
+
+pub fn item(parent: &str, index: usize) -> String {
+    child_index(parent, index)
+}

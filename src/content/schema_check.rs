@@ -1,0 +1,324 @@
+//! Checks a listing against the JSON Schema generated from the model types, and turns every
+//! schema error into a diagnostic a member of staff can act on.
+//!
+//! Using the schema (rather than serde alone) means every structural mistake in a file is
+//! reported in one run, not just the first one serde meets.
+
+use super::model::TIME_PATTERN;
+use super::model::{
+    ChangingPlaceFile, PageFile, ProviderFile, SiteFile, VenueFile, VocabularyFile,
+};
+use super::positions::{child_index, child_key, PositionMap};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::schedule::{parse_date, parse_time};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::paths::LocationSegment;
+use jsonschema::Validator;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The JSON Schema of one kind of listing file.
+pub fn schema_of(kind: &str) -> Option<Value> {
+    let schema = match kind {
+        "site" => schemars::schema_for!(SiteFile),
+        "vocabulary" => schemars::schema_for!(VocabularyFile),
+        "provider" => schemars::schema_for!(ProviderFile),
+        "venue" => schemars::schema_for!(VenueFile),
+        "changing-place" => schemars::schema_for!(ChangingPlaceFile),
+        "page" => schemars::schema_for!(PageFile),
+        _ => return None,
+    };
+    Some(schema.to_value())
+}
+
+/// Every kind of listing file, for `signpost schema`.
+pub const KINDS: [&str; 6] = [
+    "provider",
+    "venue",
+    "changing-place",
+    "page",
+    "site",
+    "vocabulary",
+];
+
+struct Compiled {
+    schema: Value,
+    validator: Validator,
+}
+
+fn compiled(kind: &str) -> &'static Compiled {
+    static ALL: OnceLock<HashMap<&'static str, Compiled>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        KINDS
+            .iter()
+            .map(|k| {
+                let schema = schema_of(k).expect("every kind has a schema");
+                let validator =
+                    jsonschema::validator_for(&schema).expect("generated schemas are valid");
+                (*k, Compiled { schema, validator })
+            })
+            .collect()
+    });
+    &all[kind]
+}
+
+/// Checks `instance` (one file's YAML as JSON) and returns its problems.
+pub fn check(kind: &str, instance: &Value, file: &str, positions: &PositionMap) -> Vec<Diagnostic> {
+    let compiled = compiled(kind);
+    let mut out = Vec::new();
+    for error in compiled.validator.iter_errors(instance) {
+        let segments: Vec<LocationSegment> = error.instance_path().segments().collect();
+        let path = dotted_path(&segments);
+        let found = &*error.instance();
+        let subschema = schema_at(&compiled.schema, &segments);
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let known = subschema.map(property_names).unwrap_or_default();
+                for name in unexpected {
+                    let field = child_key(&path, name);
+                    let pos = positions.key(&field);
+                    let mut d = Diagnostic::error(file, format!("unknown field \"{name}\""))
+                        .at(pos.line, pos.column)
+                        .field(&field);
+                    d = match did_you_mean(name, known.iter().map(String::as_str)) {
+                        Some(s) => d.help(format!("did you mean \"{s}\"?")),
+                        None => d.help(format!("the fields here are: {}", known.join(", "))),
+                    };
+                    out.push(d);
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or("?");
+                let pos = positions.value(&path);
+                out.push(
+                    Diagnostic::error(file, format!("the required field \"{name}\" is missing"))
+                        .at(pos.line, pos.column)
+                        .field(child_key(&path, name))
+                        .help(format!("add `{name}:` here")),
+                );
+            }
+            ValidationErrorKind::Enum { options } => {
+                let allowed: Vec<&str> = options
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let pos = positions.value(&path);
+                let shown = show_value(found);
+                let noun = noun_for(last_key(&segments));
+                let mut d = Diagnostic::error(file, format!("{shown} is not {noun}"))
+                    .at(pos.line, pos.column)
+                    .field(&path);
+                let suggestion = found
+                    .as_str()
+                    .and_then(|s| did_you_mean(s, allowed.iter().copied()));
+                d = match suggestion {
+                    Some(s) => d.help(format!("did you mean \"{s}\"?")),
+                    None => d.help(format!("use one of: {}", allowed.join(", "))),
+                };
+                out.push(d);
+            }
+            ValidationErrorKind::Type { kind } => {
+                let expected = match kind {
+                    TypeKind::Single(t) => type_words(&t.to_string()),
+                    TypeKind::Multiple(set) => set
+                        .iter()
+                        .map(|t| t.to_string())
+                        .filter(|t| t != "null")
+                        .map(|t| type_words(&t))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                };
+                out.push(type_error(file, positions, &path, &expected, found));
+            }
+            ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+                // Optional structs are `anyOf [struct, null]`: say what the struct wants.
+                let expected = subschema
+                    .map(|s| expected_words(&compiled.schema, s))
+                    .unwrap_or_else(|| "something else".into());
+                out.push(type_error(file, positions, &path, &expected, found));
+            }
+            ValidationErrorKind::Pattern { pattern } => {
+                let pos = positions.value(&path);
+                let text = found.as_str().unwrap_or_default();
+                let (message, help) = if pattern == TIME_PATTERN {
+                    (
+                        parse_time(text)
+                            .err()
+                            .unwrap_or_else(|| format!("\"{text}\" is not a time")),
+                        "write times in 24-hour HH:MM, such as 09:30 or 18:15",
+                    )
+                } else {
+                    (
+                        parse_date(text)
+                            .err()
+                            .unwrap_or_else(|| format!("\"{text}\" is not a date")),
+                        "write dates as YYYY-MM-DD, such as 2026-12-01",
+                    )
+                };
+                out.push(
+                    Diagnostic::error(file, message)
+                        .at(pos.line, pos.column)
+                        .field(&path)
+                        .help(help),
+                );
+            }
+            other => {
+                let pos = positions.value(&path);
+                out.push(
+                    Diagnostic::error(file, format!("{other:?}").replace('"', "'"))
+                        .at(pos.line, pos.column)
+                        .field(&path),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn type_error(
+    file: &str,
+    positions: &PositionMap,
+    path: &str,
+    expected: &str,
+    found: &Value,
+) -> Diagnostic {
+    let pos = positions.value(path);
+    let d = Diagnostic::error(
+        file,
+        format!("expected {expected}, but found {}", describe(found)),
+    )
+    .at(pos.line, pos.column)
+    .field(path);
+    match (expected, found) {
+        (e, Value::Number(_) | Value::Bool(_)) if e.contains("text") => {
+            d.help("put the value in quotes, such as \"01632 960123\"")
+        }
+        (e, _) if e.contains("list") => {
+            d.help("write a list, such as [first, second], or one `- item` per line")
+        }
+        (_, Value::Null) => d.help("fill in a value, or remove the field if it is optional"),
+        _ => d,
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "nothing (the value is empty)".into(),
+        Value::Bool(b) => format!("yes/no ({b})"),
+        Value::Number(n) => format!("a number ({n})"),
+        Value::String(s) => format!("text (\"{s}\")"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a group of fields".into(),
+    }
+}
+
+fn show_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    }
+}
+
+fn type_words(json_type: &str) -> String {
+    match json_type {
+        "string" => "text".into(),
+        "number" => "a number".into(),
+        "integer" => "a whole number".into(),
+        "boolean" => "true or false".into(),
+        "array" => "a list".into(),
+        "object" => "a group of fields".into(),
+        other => other.into(),
+    }
+}
+
+/// Words for what a field holds, used as "\"x\" is not {noun}".
+fn noun_for(key: Option<&str>) -> String {
+    match key {
+        Some("day") => "a day".into(),
+        Some("every") => "a frequency".into(),
+        Some("week") => "a week of the month".into(),
+        Some("status") => "a status".into(),
+        Some("per") => "a unit for the cost".into(),
+        Some("hoist") => "a type of hoist".into(),
+        Some("pay_with") | None => "a way to pay".into(),
+        Some("join") => "a way to join".into(),
+        Some(k) => format!("an allowed value for {k}"),
+    }
+}
+
+fn last_key<'a>(segments: &'a [LocationSegment<'a>]) -> Option<&'a str> {
+    segments.iter().rev().find_map(|s| match s {
+        LocationSegment::Property(p) => Some(p.as_ref()),
+        LocationSegment::Index(_) => None,
+    })
+}
+
+/// `activities[0].sessions[1].day` from a JSON pointer's segments.
+fn dotted_path(segments: &[LocationSegment]) -> String {
+    let mut path = String::new();
+    for s in segments {
+        path = match s {
+            LocationSegment::Property(p) => child_key(&path, p),
+            LocationSegment::Index(i) => child_index(&path, *i),
+        };
+    }
+    path
+}
+
+/// Follows `$ref`, and the non-null branch of `anyOf`, to the schema that describes a value.
+fn resolve<'a>(root: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            let name = r.rsplit('/').next().unwrap_or("");
+            match root.get("$defs").and_then(|d| d.get(name)) {
+                Some(s) => schema = s,
+                None => return schema,
+            }
+        } else if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+            match branches
+                .iter()
+                .find(|b| b.get("type") != Some(&Value::from("null")))
+            {
+                Some(b) => schema = b,
+                None => return schema,
+            }
+        } else {
+            return schema;
+        }
+    }
+    schema
+}
+
+/// The schema describing the value at `segments`, if the path exists in the schema.
+fn schema_at<'a>(root: &'a Value, segments: &[LocationSegment]) -> Option<&'a Value> {
+    let mut schema = resolve(root, root);
+    for s in segments {
+        let next = match s {
+            LocationSegment::Property(p) => schema.get("properties")?.get(p.as_ref())?,
+            LocationSegment::Index(_) => schema.get("items")?,
+        };
+        schema = resolve(root, next);
+    }
+    Some(schema)
+}
+
+fn property_names(schema: &Value) -> Vec<String> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn expected_words(root: &Value, schema: &Value) -> String {
+    let schema = resolve(root, schema);
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        let names: Vec<&str> = props.keys().map(String::as_str).take(4).collect();
+        return format!("a group of fields ({} …)", names.join(", "));
+    }
+    match schema.get("type") {
+        Some(Value::String(t)) => type_words(t),
+        _ => "something else".into(),
+    }
+}

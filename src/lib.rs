@@ -1,0 +1,98 @@
+//! Signpost: turns a folder of day-opportunity listings into an accessible, Easy Read website.
+//!
+//! The pipeline runs one way: `content::load` reads files, `content::validate` checks them
+//! into a `Directory`, `site` derives what every page needs, `render` writes HTML and CSS
+//! in memory, and `output` stages the result and swaps it into place.
+
+pub mod content;
+pub mod diagnostics;
+pub mod easy_read;
+pub mod output;
+pub mod pictures;
+pub mod render;
+pub mod schedule;
+pub mod site;
+
+use content::Directory;
+use diagnostics::{Diagnostic, Diagnostics};
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Where to read from and what to treat as today.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub content: PathBuf,
+    pub theme: PathBuf,
+    pub today: Date,
+}
+
+/// Today in the UK, where every listing's times are.
+pub fn today_in_london() -> Date {
+    let now = jiff::Timestamp::now();
+    match jiff::tz::TimeZone::get("Europe/London") {
+        Ok(tz) => now.to_zoned_datetime(tz).date(),
+        Err(_) => now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
+    }
+}
+
+/// Loads and validates the content. Returns the directory when there are no errors, and
+/// every diagnostic (errors and warnings) in a stable order.
+pub fn check(options: &Options) -> (Option<Directory>, Vec<Diagnostic>) {
+    let (raw, mut diags) = content::load::load(&options.content);
+    let dir = content::validate::validate(raw, &options.theme, options.today, &mut diags);
+    let dir = if diags.has_errors() { None } else { dir };
+    (dir, diags.sorted())
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Why a build failed. The output folder is untouched in every case.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content has errors (all of them are here, with any warnings).
+    Content(Vec<Diagnostic>),
+    /// The theme's templates or CSS are broken.
+    Theme(Vec<String>),
+    /// The output folder could not be written.
+    Output(std::io::Error),
+}
+
+/// Builds the site into `output`, replacing it only when everything succeeded.
+pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let (dir, diagnostics) = check(options);
+    timings.push(("load and validate", t.elapsed()));
+    let Some(dir) = dir else {
+        return Err(BuildError::Content(diagnostics));
+    };
+    let t = Instant::now();
+    let files = render::render(&dir, &options.theme).map_err(BuildError::Theme)?;
+    timings.push(("derive and render", t.elapsed()));
+    let t = Instant::now();
+    output::write_site(output, &files).map_err(BuildError::Output)?;
+    timings.push(("write", t.elapsed()));
+    Ok(BuildReport {
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len(),
+        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        warnings: diagnostics,
+        timings,
+    })
+}
+
+/// Adds diagnostics to a collection (for callers assembling their own).
+pub fn collect(diags: impl IntoIterator<Item = Diagnostic>) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    d.extend(diags);
+    d
+}

@@ -1,0 +1,57 @@
+//! Writing the built site: everything goes to a fresh staging folder beside the output
+//! folder, which is then swapped in. A failed build never touches the published site.
+
+use crate::render::OutFile;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Writes `files` into `output`, replacing what was there only once all are written.
+pub fn write_site(output: &Path, files: &[OutFile]) -> io::Result<()> {
+    let staging = sibling(output, "staging");
+    let old = sibling(output, "old");
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            std::fs::remove_dir_all(leftover)?;
+        }
+    }
+    std::fs::create_dir_all(&staging)?;
+    let result = (|| {
+        for f in files {
+            let path = staging.join(&f.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, &f.bytes)?;
+        }
+        Ok::<(), io::Error>(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if output.exists() {
+        std::fs::rename(output, &old)?;
+        if let Err(e) = std::fs::rename(&staging, output) {
+            // Put the previous site back before reporting.
+            let _ = std::fs::rename(&old, output);
+            return Err(e);
+        }
+        std::fs::remove_dir_all(&old)?;
+    } else {
+        std::fs::rename(&staging, output)?;
+    }
+    Ok(())
+}
+
+/// `public` → `.public.staging` in the same folder, so the final rename stays on one disk.
+fn sibling(output: &Path, what: &str) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.{what}"))
+}

@@ -1,0 +1,100 @@
+//! Pictures: one emoji (drawn by Twemoji, CC-BY 4.0) or a picture drawn for Signpost in the
+//! theme's `pictures/` folder. Every picture used is written once to `public/pictures/`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use twemoji_assets::svg::SvgTwemojiAsset;
+
+/// Where a picture's SVG comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Twemoji(&'static str),
+    Drawn(String),
+}
+
+/// A resolved picture: the file name it is published under, and its SVG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    pub file_name: String,
+    pub source: Source,
+}
+
+/// Finds the picture `name` names, or says why it cannot.
+pub fn resolve(name: &str, theme: &Path) -> Result<Picture, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("the picture is empty: give one emoji or a drawn picture name".into());
+    }
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        let path = theme.join("pictures").join(format!("{name}.svg"));
+        return match std::fs::read_to_string(&path) {
+            Ok(svg) => Ok(Picture {
+                file_name: format!("{name}.svg"),
+                source: Source::Drawn(svg),
+            }),
+            Err(_) => Err(format!(
+                "there is no drawn picture called \"{name}\" (looked for themes/default/pictures/{name}.svg)"
+            )),
+        };
+    }
+    let without_vs: String = name.chars().filter(|&c| c != '\u{fe0f}').collect();
+    let with_vs = format!("{without_vs}\u{fe0f}");
+    for candidate in [name, without_vs.as_str(), with_vs.as_str()] {
+        if let Some(asset) = SvgTwemojiAsset::from_emoji(candidate) {
+            let code: Vec<String> = without_vs
+                .chars()
+                .map(|c| format!("{:x}", c as u32))
+                .collect();
+            return Ok(Picture {
+                file_name: format!("e-{}.svg", code.join("-")),
+                source: Source::Twemoji(asset),
+            });
+        }
+    }
+    Err(format!(
+        "\"{name}\" is not an emoji Signpost has a picture for"
+    ))
+}
+
+/// The pictures a build uses, by published file name, so each is written once.
+#[derive(Debug, Default)]
+pub struct PictureSet {
+    pub used: BTreeMap<String, Picture>,
+}
+
+impl PictureSet {
+    /// Adds `picture` and returns its URL path below the site root.
+    pub fn add(&mut self, picture: &Picture) -> String {
+        self.used
+            .entry(picture.file_name.clone())
+            .or_insert_with(|| picture.clone());
+        format!("pictures/{}", picture.file_name)
+    }
+}
+
+impl Picture {
+    pub fn svg(&self) -> &str {
+        match &self.source {
+            Source::Twemoji(s) => s,
+            Source::Drawn(s) => s,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_emoji_with_and_without_variation_selector() {
+        let theme = Path::new("themes/default");
+        let p = resolve("🅿️", theme).unwrap();
+        assert_eq!(p.file_name, "e-1f17f.svg");
+        assert!(p.svg().starts_with("<svg"));
+        assert!(resolve("🎨", theme).is_ok());
+        assert!(resolve("no-such-picture", theme)
+            .unwrap_err()
+            .contains("no drawn picture"));
+        assert!(resolve("x y", theme).is_err());
+    }
+}

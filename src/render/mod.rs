@@ -1,0 +1,172 @@
+//! Rendering: the site model through the theme's tera templates into files in memory.
+//! Nothing here touches the output folder; `output` writes what this returns.
+
+pub mod css;
+pub mod markdown;
+
+use crate::content::Directory;
+use crate::site::{Deriver, Link};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+
+/// One file of the built site: its path below the site root and its bytes.
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Values every template can use.
+#[derive(Serialize)]
+struct Globals<'a> {
+    site: &'a crate::content::model::SiteFile,
+    root: &'a str,
+    footer_links: Vec<Link>,
+    css_url: String,
+    today: String,
+    build_year: i16,
+}
+
+/// Renders the whole site. Errors are whole sentences naming the template or file.
+pub fn render(dir: &Directory, theme: &Path) -> Result<Vec<OutFile>, Vec<String>> {
+    let templates = theme.join("templates");
+    let pattern = format!("{}/**/*.html", templates.display());
+    let tera = tera::Tera::new(&pattern).map_err(|e| vec![tera_error(&e)])?;
+    if tera.get_template_names().next().is_none() {
+        return Err(vec![format!(
+            "no templates found in {}",
+            templates.display()
+        )]);
+    }
+
+    let css_path = theme.join("css/site.css");
+    let css_source = std::fs::read_to_string(&css_path)
+        .map_err(|e| vec![format!("{}: cannot be read: {e}", css_path.display())])?;
+    let css = css::minify(&css_source, "themes/default/css/site.css").map_err(|e| vec![e])?;
+    let css_file = format!("css/site-{:08x}.css", css::fnv1a(css.as_bytes()) as u32);
+
+    let mut deriver = Deriver::new(dir, theme);
+    let pages = deriver.pages();
+    let globals = Globals {
+        site: &dir.site,
+        root: &deriver.root,
+        footer_links: deriver.footer_links(),
+        css_url: format!("{}{css_file}", deriver.root),
+        today: crate::site::long_date(dir.today),
+        build_year: dir.today.year(),
+    };
+    let globals = tera::Context::from_serialize(&globals).map_err(|e| vec![tera_error(&e)])?;
+
+    let rendered: Vec<Result<OutFile, String>> = pages
+        .par_iter()
+        .map(|page| {
+            let mut ctx = globals.clone();
+            ctx.extend(page.context.clone());
+            tera.render(page.template, &ctx)
+                .map(|html| OutFile {
+                    path: page.path.clone(),
+                    bytes: html.into_bytes(),
+                })
+                .map_err(|e| format!("{} (for {}): {}", page.template, page.path, tera_error(&e)))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + 64);
+    let mut errors = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort();
+        errors.dedup();
+        return Err(errors);
+    }
+
+    files.push(OutFile {
+        path: css_file,
+        bytes: css.into_bytes(),
+    });
+    for picture in deriver.pictures.used.values() {
+        files.push(OutFile {
+            path: format!("pictures/{}", picture.file_name),
+            bytes: picture.svg().as_bytes().to_vec(),
+        });
+    }
+    for image in used_images(dir) {
+        let bytes = std::fs::read(dir.root.join(&image))
+            .map_err(|e| vec![format!("{image}: cannot be read: {e}")])?;
+        files.push(OutFile { path: image, bytes });
+    }
+    let page_paths: Vec<String> = files
+        .iter()
+        .filter(|f| f.path.ends_with("index.html"))
+        .map(|f| f.path.trim_end_matches("index.html").to_string())
+        .collect();
+    files.push(OutFile {
+        path: "sitemap.xml".into(),
+        bytes: sitemap(&dir.site.base_url, page_paths).into_bytes(),
+    });
+    files.push(OutFile {
+        path: "robots.txt".into(),
+        bytes: format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            dir.site.base_url
+        )
+        .into_bytes(),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Photos that listings use (others in images/ are not published).
+fn used_images(dir: &Directory) -> Vec<String> {
+    let mut out: Vec<String> = dir
+        .activities
+        .iter()
+        .flat_map(|a| {
+            a.data
+                .photos
+                .iter()
+                .map(|p| p.file.trim_start_matches("./").to_string())
+        })
+        .filter(|f| dir.images.contains(f))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn sitemap(base_url: &str, mut paths: Vec<String>) -> String {
+    paths.sort();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in paths {
+        xml.push_str(&format!(
+            "  <url><loc>{}{}</loc></url>\n",
+            escape_xml(base_url),
+            escape_xml(&p)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Tera's error and all its causes, on one line.
+fn tera_error(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
