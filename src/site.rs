@@ -898,7 +898,7 @@ impl<'a> Deriver<'a> {
                     .map(move |o| (o.date, s, o))
             })
             .collect();
-        all.sort_by(|x, y| (x.0, x.2.start).cmp(&(y.0, y.2.start)));
+        all.sort_by_key(|x| (x.0, x.2.start));
         all.into_iter()
             .take(NEXT_DATES_SHOWN)
             .map(|(date, s, o)| {
@@ -1008,7 +1008,7 @@ impl<'a> Deriver<'a> {
                 ),
             })
             .collect();
-        items.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        items.sort_by_key(|i| (i.name.to_lowercase(), i.url.clone()));
         self.list_page(
             "Providers",
             "The groups and organisations that run activities.",
@@ -1119,7 +1119,7 @@ impl<'a> Deriver<'a> {
                 detail: dir.vocabulary.term(VocabKind::Area, &v.data.area).label,
             })
             .collect();
-        items.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        items.sort_by_key(|i| (i.name.to_lowercase(), i.url.clone()));
         self.list_page(
             "Places",
             "The places where activities happen.",
@@ -1261,7 +1261,7 @@ impl<'a> Deriver<'a> {
                 detail: dir.vocabulary.term(VocabKind::Area, &c.area).label,
             })
             .collect();
-        items.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        items.sort_by_key(|i| (i.name.to_lowercase(), i.url.clone()));
         self.list_page(
             "Changing Places toilets",
             "Toilets with a hoist, a changing bench and room for 2 carers.",

@@ -70,7 +70,7 @@ pub fn check(kind: &str, instance: &Value, file: &str, positions: &PositionMap) 
     for error in compiled.validator.iter_errors(instance) {
         let segments: Vec<LocationSegment> = error.instance_path().segments().collect();
         let path = dotted_path(&segments);
-        let found = &*error.instance();
+        let found = error.instance();
         let subschema = schema_at(&compiled.schema, &segments);
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {

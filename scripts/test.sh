@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every test Signpost has: formatting, lints, unit and integration tests.
+# Installs what the tests need when it is missing, so it works on a clean machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! cargo fmt --version >/dev/null 2>&1; then rustup component add rustfmt; fi
+if ! cargo clippy --version >/dev/null 2>&1; then rustup component add clippy; fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy -D warnings"
+cargo clippy --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --all-targets
