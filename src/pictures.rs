@@ -97,4 +97,27 @@ mod tests {
             .contains("no drawn picture"));
         assert!(resolve("x y", theme).is_err());
     }
+
+    #[test]
+    fn every_picture_signpost_writes_itself_exists() {
+        let theme = Path::new("themes/default");
+        let src = ["src/easy_read.rs", "src/site.rs"]
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .join("\n");
+        // Every quoted emoji or drawn-picture name passed to line(...) or pic(...).
+        let mut names = Vec::new();
+        for part in src.split('"').skip(1).step_by(2) {
+            let emoji = !part.is_empty() && part.chars().all(|c| !c.is_ascii()) && part.chars().count() <= 8;
+            if emoji {
+                names.push(part.to_string());
+            }
+        }
+        for drawn in ["closed", "cancelled", "moved", "changing-places", "hoist", "adjustable-bench"] {
+            names.push(drawn.to_string());
+        }
+        assert!(names.len() > 20, "found {} picture names", names.len());
+        for n in names {
+            assert!(resolve(&n, theme).is_ok(), "{n} has no picture");
+        }
+    }
 }
