@@ -107,12 +107,21 @@ mod tests {
         // Every quoted emoji or drawn-picture name passed to line(...) or pic(...).
         let mut names = Vec::new();
         for part in src.split('"').skip(1).step_by(2) {
-            let emoji = !part.is_empty() && part.chars().all(|c| !c.is_ascii()) && part.chars().count() <= 8;
+            let emoji = !part.is_empty()
+                && part.chars().all(|c| !c.is_ascii())
+                && part.chars().count() <= 8;
             if emoji {
                 names.push(part.to_string());
             }
         }
-        for drawn in ["closed", "cancelled", "moved", "changing-places", "hoist", "adjustable-bench"] {
+        for drawn in [
+            "closed",
+            "cancelled",
+            "moved",
+            "changing-places",
+            "hoist",
+            "adjustable-bench",
+        ] {
             names.push(drawn.to_string());
         }
         assert!(names.len() > 20, "found {} picture names", names.len());

@@ -10,7 +10,10 @@ fn check(content: &Path) -> (i32, String) {
         .arg(content)
         .output()
         .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -45,6 +48,9 @@ fn broken_provider_files_give_errors_not_panics() {
         let (code, stderr) = check(root);
         assert_eq!(code, 1, "{name}: expected errors, got:\n{stderr}");
         assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
-        assert!(stderr.contains(&format!("providers/{name}.md")), "{name}: the error names the file:\n{stderr}");
+        assert!(
+            stderr.contains(&format!("providers/{name}.md")),
+            "{name}: the error names the file:\n{stderr}"
+        );
     }
 }

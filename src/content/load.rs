@@ -232,8 +232,13 @@ fn read_one(root: &Path, kind: Kind, path: &Path) -> (Parsed, Vec<Diagnostic>) {
         Err(e) => {
             return (
                 failed,
-                vec![Diagnostic::error(&rel, format!("cannot be read: {e}"))
-                    .help("check the file's permissions")],
+                vec![Diagnostic::error(&rel, format!("cannot be read: {e}")).help(
+                    if e.kind() == std::io::ErrorKind::NotFound {
+                        "the file is a link to a file that does not exist: remove it or fix the link"
+                    } else {
+                        "check the file's permissions"
+                    },
+                )],
             )
         }
     };
@@ -242,7 +247,11 @@ fn read_one(root: &Path, kind: Kind, path: &Path) -> (Parsed, Vec<Diagnostic>) {
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
             return (
                 failed,
                 vec![Diagnostic::error(&rel, "this file is not UTF-8 text")
@@ -273,9 +282,11 @@ fn read_one(root: &Path, kind: Kind, path: &Path) -> (Parsed, Vec<Diagnostic>) {
 /// Splits `---` front matter from a Markdown file: (yaml, first line of the yaml, body).
 pub fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("---\r\n")
-        .or_else(|| text.strip_prefix("---\n"))?;
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let rest = &text[first_end + 1..];
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
@@ -317,20 +328,37 @@ fn parse_file<T: DeserializeOwned>(
     let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line() + first_line - 1, l.column()))
-                .unwrap_or((first_line, 0));
+            let positions = PositionMap::new(yaml, first_line);
+            let duplicates = positions.duplicate_keys();
             let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
+            if message.contains("duplicate entry") && !duplicates.is_empty() {
+                for (path, pos) in duplicates {
+                    let key = path.rsplit(['.', ']']).next().unwrap_or(path);
+                    diags.push(
+                        Diagnostic::error(rel, format!("\"{key}\" is written twice here"))
+                            .at(pos.line, pos.column)
+                            .field(path)
+                            .help(format!("remove one of the two `{key}:` lines")),
+                    );
+                }
+                return None;
+            }
+            let (text, line, column) = yaml_error_location(&message, e.location(), first_line);
+            let line_text = yaml
+                .lines()
+                .nth(line.saturating_sub(first_line))
+                .unwrap_or("");
+            let help = if line_text.starts_with(|c: char| c.is_whitespace())
+                && line_text.trim_start_matches(' ').starts_with('\t')
+            {
+                "indent with spaces, not tabs"
+            } else {
+                "check the indentation, and that text with a colon (:) or # is in quotes"
+            };
             diags.push(
-                Diagnostic::error(rel, format!("the YAML cannot be read: {message}"))
+                Diagnostic::error(rel, format!("the YAML cannot be read: {text}"))
                     .at(line, column)
-                    .help("check the indentation and that text with a colon (:) or # is in quotes"),
+                    .help(help),
             );
             return None;
         }
@@ -379,6 +407,40 @@ fn parse_file<T: DeserializeOwned>(
             None
         }
     }
+}
+
+/// The clearest place for a YAML syntax error. serde_yaml says "found X at line A column
+/// B, while scanning Y at line C column D": the construct's start (C:D) is where staff should
+/// look, such as the opening quote of an unclosed string.
+fn yaml_error_location(
+    message: &str,
+    location: Option<serde_yaml::Location>,
+    first_line: usize,
+) -> (String, usize, usize) {
+    let fallback = location
+        .map(|l| (l.line() + first_line - 1, l.column()))
+        .unwrap_or((first_line, 0));
+    let mut text = String::new();
+    let mut place = None;
+    for (i, part) in message.split(", ").enumerate() {
+        let (words, at) = match part.split_once(" at line ") {
+            Some((w, at)) => (w, Some(at)),
+            None => (part, None),
+        };
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(words);
+        if let Some(at) = at {
+            let mut nums = at.split(" column ").map(|n| n.trim().parse::<usize>().ok());
+            if let (Some(Some(l)), Some(Some(c))) = (nums.next(), nums.next()) {
+                // The last location named (the construct's start) wins.
+                place = Some((l + first_line - 1, c));
+            }
+        }
+    }
+    let (line, column) = place.unwrap_or(fallback);
+    (text, line, column)
 }
 
 /// Path helpers re-exported for the validator.

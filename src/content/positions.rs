@@ -22,6 +22,8 @@ pub struct PositionMap {
     values: HashMap<String, Position>,
     /// Where the key of each mapping entry starts.
     keys: HashMap<String, Position>,
+    /// Keys written twice in one mapping, at their second place.
+    duplicates: Vec<(String, Position)>,
 }
 
 impl PositionMap {
@@ -35,6 +37,11 @@ impl PositionMap {
         // Syntax errors are reported by serde_yaml; here we keep what we could read.
         let _ = Parser::new_from_str(text).load(&mut builder, false);
         builder.map
+    }
+
+    /// Keys written twice in the same mapping, at the second occurrence.
+    pub fn duplicate_keys(&self) -> &[(String, Position)] {
+        &self.duplicates
     }
 
     /// Where the value at `path` starts, or the nearest enclosing field that exists.
@@ -144,7 +151,18 @@ impl Builder {
                 }
                 Some((key, key_pos)) => {
                     let p = child_key(path, &key);
-                    self.map.keys.insert(p.clone(), key_pos);
+                    if self.map.keys.insert(p.clone(), key_pos).is_some() {
+                        self.map.duplicates.push((p.clone(), key_pos));
+                    }
+                    // An empty value is marked at the next token; the key's line is clearer.
+                    let pos = if scalar == Some("") && pos.line != key_pos.line {
+                        Position {
+                            line: key_pos.line,
+                            column: key_pos.column + key.chars().count() + 1,
+                        }
+                    } else {
+                        pos
+                    };
                     self.map.values.insert(p.clone(), pos);
                     Some(p)
                 }

@@ -29,7 +29,52 @@ pub fn schema_of(kind: &str) -> Option<Value> {
         "page" => schemars::schema_for!(PageFile),
         _ => return None,
     };
-    Some(schema.to_value())
+    let mut value = schema.to_value();
+    strip_null(&mut value);
+    Some(value)
+}
+
+/// Optional fields come out of schemars as `anyOf [T, null]` or `type: [T, "null"]`. Staff
+/// never need to write null, and the plain `T` gives far better messages (a misspelt choice
+/// gets "did you mean", a typo inside an optional group is found at its own line), so the
+/// null branches are removed.
+fn strip_null(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(branches)) = map.get("anyOf") {
+                let non_null: Vec<Value> = branches
+                    .iter()
+                    .filter(|b| b.get("type") != Some(&Value::from("null")))
+                    .cloned()
+                    .collect();
+                if non_null.len() == 1 && non_null.len() < branches.len() {
+                    map.remove("anyOf");
+                    if let Value::Object(inner) = &non_null[0] {
+                        for (k, x) in inner {
+                            map.entry(k.clone()).or_insert_with(|| x.clone());
+                        }
+                    }
+                }
+            }
+            if let Some(Value::Array(types)) = map.get("type") {
+                let kept: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+                if kept.len() == 1 {
+                    map.insert("type".into(), kept[0].clone());
+                }
+            }
+            if map.get("default") == Some(&Value::Null) {
+                map.remove("default");
+            }
+            if let Some(Value::Array(options)) = map.get_mut("enum") {
+                options.retain(|o| !o.is_null());
+            }
+            for x in map.values_mut() {
+                strip_null(x);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_null),
+        _ => {}
+    }
 }
 
 /// Every kind of listing file, for `signpost schema`.
@@ -129,14 +174,16 @@ pub fn check(kind: &str, instance: &Value, file: &str, positions: &PositionMap) 
                         .collect::<Vec<_>>()
                         .join(" or "),
                 };
-                out.push(type_error(file, positions, &path, &expected, found));
+                let key = last_key(&segments).unwrap_or("");
+                out.push(type_error(file, positions, &path, key, &expected, found));
             }
             ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
                 // Optional structs are `anyOf [struct, null]`: say what the struct wants.
                 let expected = subschema
                     .map(|s| expected_words(&compiled.schema, s))
                     .unwrap_or_else(|| "something else".into());
-                out.push(type_error(file, positions, &path, &expected, found));
+                let key = last_key(&segments).unwrap_or("");
+                out.push(type_error(file, positions, &path, key, &expected, found));
             }
             ValidationErrorKind::Pattern { pattern } => {
                 let pos = positions.value(&path);
@@ -163,12 +210,13 @@ pub fn check(kind: &str, instance: &Value, file: &str, positions: &PositionMap) 
                         .help(help),
                 );
             }
-            other => {
+            _ => {
                 let pos = positions.value(&path);
                 out.push(
-                    Diagnostic::error(file, format!("{other:?}").replace('"', "'"))
+                    Diagnostic::error(file, error.to_string())
                         .at(pos.line, pos.column)
-                        .field(&path),
+                        .field(&path)
+                        .help("see docs/listing-format.md for what this field holds"),
                 );
             }
         }
@@ -180,6 +228,7 @@ fn type_error(
     file: &str,
     positions: &PositionMap,
     path: &str,
+    key: &str,
     expected: &str,
     found: &Value,
 ) -> Diagnostic {
@@ -190,15 +239,27 @@ fn type_error(
     )
     .at(pos.line, pos.column)
     .field(path);
+    let date_field = matches!(key, "from" | "until" | "date" | "reviewed");
     match (expected, found) {
+        (_, Value::Null) => d.help("fill in a value, or remove the field if it is optional"),
+        (e, Value::Number(_)) if e.contains("text") && date_field => {
+            d.help("write dates as YYYY-MM-DD, such as 2026-12-01")
+        }
         (e, Value::Number(_) | Value::Bool(_)) if e.contains("text") => {
             d.help("put the value in quotes, such as \"01632 960123\"")
         }
         (e, _) if e.contains("list") => {
             d.help("write a list, such as [first, second], or one `- item` per line")
         }
-        (_, Value::Null) => d.help("fill in a value, or remove the field if it is optional"),
-        _ => d,
+        ("true or false", _) => d.help("write true or false (not yes or no)"),
+        ("a number" | "a whole number", _) => {
+            d.help("write just the number, such as 5 or 3.50, with no £ sign or words")
+        }
+        ("text", Value::Array(_)) => d.help("write one value, not a list"),
+        (e, _) if e.starts_with("a group of fields") => {
+            d.help("write the fields on the lines below, indented, such as `  provided: true`")
+        }
+        _ => d.help("see docs/listing-format.md for what this field holds"),
     }
 }
 

@@ -164,11 +164,16 @@ pub fn validate(
                 None => slugify(&a.name),
             };
             if let Some((other_file, other_path)) = activity_ids.get(&id) {
-                let pos = p.positions.value(&path);
+                let at = if a.id.is_some() {
+                    field(&path, "id")
+                } else {
+                    field(&path, "name")
+                };
+                let pos = p.positions.value(&at);
                 c.diags.push(
                     Diagnostic::error(&p.file, format!("the activity id \"{id}\" is already used by {other_file} ({other_path}), so both would have the address /activities/{id}/"))
                         .at(pos.line, pos.column)
-                        .field(field(&path, "id"))
+                        .field(&at)
                         .help("give one of them a different `id:`"),
                 );
             } else {
