@@ -101,28 +101,21 @@ pub fn activity_lines(dir: &Directory, a: &Activity) -> Vec<Line> {
         )),
         Status::Running => {}
     }
-    if let Some(first) = a.data.categories.first() {
-        let words: Vec<String> = a
-            .data
-            .categories
-            .iter()
-            .map(|c| v.term(VocabKind::Category, c).easy_read)
-            .collect();
+    // One idea per line: each category and each group gets its own line and picture.
+    for (i, c) in a.data.categories.iter().enumerate() {
+        let t = v.term(VocabKind::Category, c);
+        let also = if i == 0 { "" } else { "also " };
         out.push(line(
-            format!("It is about {}.", and_list(&words)),
-            &v.term(VocabKind::Category, first).picture,
+            format!("It is {also}about {}.", t.easy_read),
+            &t.picture,
         ));
     }
-    let who: Vec<String> = a
-        .data
-        .who_for
-        .iter()
-        .map(|w| v.term(VocabKind::WhoFor, w).easy_read)
-        .collect();
-    if let Some(first) = a.data.who_for.first() {
+    for (i, w) in a.data.who_for.iter().enumerate() {
+        let t = v.term(VocabKind::WhoFor, w);
+        let also = if i == 0 { "" } else { "also " };
         out.push(line(
-            format!("It is for {}.", and_list(&who)),
-            &v.term(VocabKind::WhoFor, first).picture,
+            format!("It is {also}for {}.", t.easy_read),
+            &t.picture,
         ));
     }
     let support = v.term(VocabKind::SupportType, &a.data.support);

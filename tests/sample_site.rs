@@ -333,6 +333,21 @@ fn every_easy_read_line_has_a_picture_beside_it() {
 }
 
 #[test]
+fn lines_signpost_writes_are_easy_read_length() {
+    // Providers' own lines only warn; the lines Signpost writes itself must obey the rule.
+    let d = &built().dir;
+    for a in &d.activities {
+        for line in signpost::easy_read::activity_lines(d, a)
+            .iter()
+            .filter(|l| !l.own)
+        {
+            let words = line.text.split_whitespace().count();
+            assert!(words <= 15, "{}: {words} words in \"{}\"", a.id, line.text);
+        }
+    }
+}
+
+#[test]
 fn activity_pages_start_with_easy_read_written_from_the_data() {
     let d = &built().dir;
     let a = d
@@ -453,7 +468,10 @@ fn pages_are_accessible_by_construction() {
         assert!(!text.contains("<script"), "{name}: no script needed");
         assert!(!text.contains("style=\""), "{name}: no inline styles (CSP)");
         for url in ["http://", "https://"] {
-            for el in doc.select(&sel("link[href], img[src], script[src]")) {
+            // Anything the browser fetches by itself (a canonical link is not fetched).
+            for el in doc.select(&sel(
+                "link[href]:not([rel='canonical']), img[src], script[src], iframe, source",
+            )) {
                 let v = el.value();
                 let u = v.attr("href").or(v.attr("src")).unwrap_or("");
                 assert!(!u.starts_with(url), "{name}: third-party request {u}");
