@@ -419,8 +419,21 @@ impl<'a> Deriver<'a> {
 
     fn home(&mut self) -> PageSpec {
         let sections = self.hub_sections();
+        let easy_read = vec![
+            EasyLine {
+                text: "Find groups, clubs and day centres near you.".into(),
+                picture: self.pic("🔎"),
+                own: false,
+            },
+            EasyLine {
+                text: "Choose a picture to see what is on.".into(),
+                picture: self.pic("👇"),
+                own: false,
+            },
+        ];
         let mut ctx = tera::Context::new();
         ctx.insert("sections", &sections);
+        ctx.insert("easy_read", &easy_read);
         let meta = self.meta(
             "Find things to do in the day",
             &format!(
@@ -787,6 +800,12 @@ impl<'a> Deriver<'a> {
             "report_url",
             &self.report_link(&a.data.name, &format!("activities/{}/", a.id)),
         );
+        ctx.insert("reviewed", &long_date(provider.reviewed));
+        let stale = provider
+            .reviewed
+            .checked_add(Span::new().months(crate::content::validate::REVIEW_MONTHS))
+            .is_ok_and(|due| due < self.today());
+        ctx.insert("stale", &stale);
         let meta = self.meta(
             &a.data.name,
             &format!("{} {}", a.data.summary, provider.data.name),

@@ -515,3 +515,29 @@ fn two_builds_are_byte_identical() {
         assert!(ba == bb, "{} differs between builds", pa.display());
     }
 }
+
+#[test]
+fn listings_not_reviewed_for_a_year_warn_residents() {
+    let d = &built().dir;
+    let today: jiff::civil::Date = TODAY.parse().unwrap();
+    let year_ago = today.checked_sub(jiff::Span::new().months(12)).unwrap();
+    let mut stale_seen = 0;
+    for a in &d.activities {
+        let stale = d.providers[a.provider].reviewed < year_ago;
+        let text: String = page(&format!("activities/{}", a.id))
+            .root_element()
+            .text()
+            .collect();
+        assert_eq!(
+            text.contains("We have not checked this listing for over 12 months"),
+            stale,
+            "{}",
+            a.id
+        );
+        stale_seen += usize::from(stale);
+    }
+    assert!(
+        stale_seen > 0,
+        "the sample has stale listings to show the warning"
+    );
+}

@@ -31,7 +31,8 @@ struct Globals<'a> {
 pub fn render(dir: &Directory, theme: &Path) -> Result<Vec<OutFile>, Vec<String>> {
     let templates = theme.join("templates");
     let pattern = format!("{}/**/*.html", templates.display());
-    let tera = tera::Tera::new(&pattern).map_err(|e| vec![tera_error(&e)])?;
+    let mut tera = tera::Tera::new(&pattern).map_err(|e| vec![tera_error(&e)])?;
+    tera.set_escape_fn(escape_html);
     if tera.get_template_names().next().is_none() {
         return Err(vec![format!(
             "no templates found in {}",
@@ -150,6 +151,23 @@ fn sitemap(base_url: &str, mut paths: Vec<String>) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// HTML escaping for template values. Unlike tera's default it leaves `/` alone, so URLs
+/// stay readable in the source (there is no context where `/` is unsafe in our templates).
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn escape_xml(s: &str) -> String {
