@@ -68,6 +68,7 @@ pub enum BuildError {
 
 /// Builds the site into `output`, replacing it only when everything succeeded.
 pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError> {
+    refuse_unsafe_output(options, output)?;
     let mut timings = Vec::new();
     let t = Instant::now();
     let (dir, diagnostics) = check(options);
@@ -88,6 +89,27 @@ pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError
         warnings: diagnostics,
         timings,
     })
+}
+
+/// The output folder is replaced wholesale, so it must never be (or hold) the listings, the
+/// theme or the current folder: a mistyped `--output` must not delete anyone's work.
+fn refuse_unsafe_output(options: &Options, output: &Path) -> Result<(), BuildError> {
+    let full = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = full(output);
+    let cwd = full(Path::new("."));
+    for (what, protected) in [
+        ("the content folder", full(&options.content)),
+        ("the theme folder", full(&options.theme)),
+        ("the current folder", cwd),
+    ] {
+        if protected.starts_with(&out) {
+            return Err(BuildError::Output(std::io::Error::other(format!(
+                "{} would replace {what}; choose an empty or build-only folder such as public",
+                output.display()
+            ))));
+        }
+    }
+    Ok(())
 }
 
 /// Adds diagnostics to a collection (for callers assembling their own).

@@ -54,3 +54,27 @@ fn broken_provider_files_give_errors_not_panics() {
         );
     }
 }
+
+#[test]
+fn an_output_folder_that_would_replace_the_listings_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir_all(content.join("providers")).unwrap();
+    std::fs::write(content.join("providers/keep.md"), "---\nname: x\n---\n").unwrap();
+    for output in [content.clone(), tmp.path().to_path_buf()] {
+        let out = Command::new(env!("CARGO_BIN_EXE_signpost"))
+            .args(["build", "--content"])
+            .arg(&content)
+            .arg("--output")
+            .arg(&output)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("would replace"), "{stderr}");
+        assert!(
+            content.join("providers/keep.md").is_file(),
+            "the listings are untouched"
+        );
+    }
+}
