@@ -477,8 +477,7 @@ fixtures! {
     warning_easy_read_line_too_long => "easy-read-line-too-long";
     warning_file_not_used => "file-not-used";
 
-    several_mistakes_in_one_file => "several-mistakes-in-one-file",
-        bug: "BUG: a file with a schema error gets no cross-file checks, so its unknown who_for term is not reported";
+    several_mistakes_in_one_file => "several-mistakes-in-one-file";
     duplicate_activity_id_explicit => "duplicate-activity-id-explicit";
     non_utf8_after_multibyte => "non-utf8-after-multibyte";
     yaml_unclosed_quote => "yaml-unclosed-quote";

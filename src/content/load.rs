@@ -25,6 +25,8 @@ pub struct Loaded<T> {
     /// The Markdown after the front matter (empty for YAML files).
     pub body: String,
     pub positions: PositionMap,
+    /// Fields that had schema errors and hold placeholders: later checks skip them.
+    pub tainted: Vec<String>,
 }
 
 impl<T> Loaded<T> {
@@ -389,10 +391,13 @@ fn parse_file<T: DeserializeOwned>(
         }
     };
     let problems = schema_check::check(kind, &json, rel, &positions);
-    if !problems.is_empty() {
+    let (json, tainted) = if problems.is_empty() {
+        (json, Vec::new())
+    } else {
         diags.extend(problems);
-        return None;
-    }
+        // Repair what the schema rejected so the rest of the file is still checked.
+        schema_check::repair(kind, &json)?
+    };
     match serde_json::from_value::<T>(json) {
         Ok(data) => Some(Loaded {
             id,
@@ -400,6 +405,7 @@ fn parse_file<T: DeserializeOwned>(
             data,
             body: body.to_string(),
             positions,
+            tainted,
         }),
         Err(e) => {
             // The schema and the types agree, so this is a safety net, not a normal path.

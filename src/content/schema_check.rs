@@ -383,3 +383,218 @@ fn expected_words(root: &Value, schema: &Value) -> String {
         _ => "something else".into(),
     }
 }
+
+/// What `repair` does about one schema error.
+enum Fix {
+    /// Remove these unknown fields.
+    Drop(Vec<String>),
+    /// Add this missing required field.
+    Add(String),
+    /// Replace (or remove, when optional) the value at the error's path.
+    Replace,
+}
+
+/// One step of a path into a JSON value, owned so it can outlive the validation error.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Makes a schema-invalid listing valid enough to type, so the rest of the file still gets
+/// its semantic checks (times, terms, references) in the same run. Unknown fields are
+/// dropped; a wrong or missing value becomes a neutral placeholder, and the object holding
+/// it is returned as "tainted" so no check reports on the placeholder. Returns None when
+/// the file is beyond repair (its top level is not a group of fields, say).
+pub fn repair(kind: &str, instance: &Value) -> Option<(Value, Vec<String>)> {
+    let compiled = compiled(kind);
+    let root = &compiled.schema;
+    let mut value = instance.clone();
+    let mut tainted = Vec::new();
+    for _ in 0..8 {
+        let errors: Vec<(Vec<Step>, Fix)> = compiled
+            .validator
+            .iter_errors(&value)
+            .map(|e| {
+                let steps = e
+                    .instance_path()
+                    .segments()
+                    .map(|s| match s {
+                        LocationSegment::Property(p) => Step::Key(p.to_string()),
+                        LocationSegment::Index(i) => Step::Index(i),
+                    })
+                    .collect();
+                let fix = match e.kind() {
+                    ValidationErrorKind::AdditionalProperties { unexpected } => {
+                        Fix::Drop(unexpected.clone())
+                    }
+                    ValidationErrorKind::Required { property } => {
+                        Fix::Add(property.as_str().unwrap_or_default().to_string())
+                    }
+                    _ => Fix::Replace,
+                };
+                (steps, fix)
+            })
+            .collect();
+        if errors.is_empty() {
+            return Some((value, tainted));
+        }
+        for (steps, kind) in errors {
+            let here = steps_schema(root, &steps);
+            match kind {
+                Fix::Drop(unexpected) => {
+                    if let Some(Value::Object(map)) = value_at(&mut value, &steps) {
+                        for k in unexpected {
+                            map.remove(&k);
+                        }
+                    }
+                }
+                Fix::Add(name) => {
+                    let placeholder = here
+                        .and_then(|s| s.get("properties"))
+                        .and_then(|p| p.get(&name))
+                        .map(|s| placeholder(root, s))?;
+                    // Only the placeholder itself is tainted: its siblings are real.
+                    tainted.push(child_key(&steps_path(&steps), &name));
+                    if let Some(Value::Object(map)) = value_at(&mut value, &steps) {
+                        map.insert(name, placeholder);
+                    }
+                }
+                Fix::Replace => {
+                    let (last, parent) = steps.split_last()?;
+                    let parent_schema = steps_schema(root, parent);
+                    let replacement = here.map(|s| placeholder(root, s));
+                    let target = value_at(&mut value, parent)?;
+                    match (last, target) {
+                        (Step::Key(k), Value::Object(map)) => {
+                            let required = parent_schema
+                                .and_then(|s| s.get("required"))
+                                .and_then(Value::as_array)
+                                .is_some_and(|r| r.iter().any(|x| x == k.as_str()));
+                            match (required, replacement) {
+                                (true, Some(r)) => {
+                                    map.insert(k.clone(), r);
+                                }
+                                _ => {
+                                    map.remove(k);
+                                }
+                            }
+                        }
+                        (Step::Index(i), Value::Array(items)) if *i < items.len() => {
+                            items[*i] = replacement?;
+                        }
+                        _ => return None,
+                    }
+                    // A placeholder can upset checks on its siblings (a changed day makes a
+                    // change date look wrong), so the whole group is tainted, except at the
+                    // top of the file, where fields are independent.
+                    tainted.push(if parent.is_empty() {
+                        steps_path(&steps)
+                    } else {
+                        steps_path(parent)
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+fn steps_path(steps: &[Step]) -> String {
+    let mut path = String::new();
+    for s in steps {
+        path = match s {
+            Step::Key(k) => child_key(&path, k),
+            Step::Index(i) => child_index(&path, *i),
+        };
+    }
+    path
+}
+
+fn steps_schema<'a>(root: &'a Value, steps: &[Step]) -> Option<&'a Value> {
+    let mut schema = resolve(root, root);
+    for s in steps {
+        let next = match s {
+            Step::Key(k) => schema.get("properties")?.get(k)?,
+            Step::Index(_) => schema.get("items")?,
+        };
+        schema = resolve(root, next);
+    }
+    Some(schema)
+}
+
+fn value_at<'a>(value: &'a mut Value, steps: &[Step]) -> Option<&'a mut Value> {
+    let mut v = value;
+    for s in steps {
+        v = match (s, v) {
+            (Step::Key(k), Value::Object(map)) => map.get_mut(k)?,
+            (Step::Index(i), Value::Array(items)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// A neutral value that satisfies `schema`: the first choice, an empty list, a zero time.
+fn placeholder(root: &Value, schema: &Value) -> Value {
+    let schema = resolve(root, schema);
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|o| o.first())
+    {
+        return first.clone();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => match schema.get("pattern").and_then(Value::as_str) {
+            Some(TIME_PATTERN) => Value::from("00:00"),
+            Some(_) => Value::from("2000-01-01"),
+            None => Value::from(""),
+        },
+        Some("number") | Some("integer") => Value::from(0),
+        Some("boolean") => Value::from(false),
+        Some("array") => Value::Array(Vec::new()),
+        _ => {
+            let mut map = serde_json::Map::new();
+            let required = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for name in required.iter().filter_map(Value::as_str) {
+                if let Some(s) = schema.get("properties").and_then(|p| p.get(name)) {
+                    map.insert(name.to_string(), placeholder(root, s));
+                }
+            }
+            Value::Object(map)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repairs_a_broken_session_and_taints_only_it() {
+        let provider = serde_json::json!({
+            "name": "A", "summary": "B", "reviewed": "2026-01-01", "phnoe": "1",
+            "activities": [{
+                "name": "x", "summary": "y", "categories": ["music"], "who_for": ["autism"],
+                "support": "online", "join": ["turn-up"], "cost": {"free": true},
+                "sessions": [
+                    {"online": true, "day": "satruday", "start": "10:00", "end": "11:00"},
+                    {"online": true, "day": "monday", "start": "25:00"}
+                ]
+            }]
+        });
+        let (fixed, tainted) = repair("provider", &provider).expect("repairable");
+        assert!(fixed.get("phnoe").is_none());
+        assert_eq!(fixed["activities"][0]["sessions"][0]["day"], "monday");
+        assert_eq!(fixed["activities"][0]["sessions"][1]["start"], "00:00");
+        assert!(tainted.contains(&"activities[0].sessions[0]".to_string()));
+        assert!(tainted.contains(&"activities[0].sessions[1]".to_string()));
+        assert!(serde_json::from_value::<ProviderFile>(fixed).is_ok());
+        assert!(repair("provider", &serde_json::json!(["a list"])).is_none());
+    }
+}

@@ -56,6 +56,50 @@ pub fn validate(
     today: Date,
     diags: &mut Diagnostics,
 ) -> Option<Directory> {
+    // Fields repaired after schema errors hold placeholders: checks on them would only
+    // repeat the schema error in other words, so they are dropped.
+    let mut tainted: Vec<(String, String)> = Vec::new();
+    let mut note = |file: &str, paths: &[String]| {
+        tainted.extend(paths.iter().map(|p| (file.to_string(), p.clone())));
+    };
+    raw.site.iter().for_each(|f| note(&f.file, &f.tainted));
+    raw.vocabulary
+        .iter()
+        .for_each(|f| note(&f.file, &f.tainted));
+    raw.providers.iter().for_each(|f| note(&f.file, &f.tainted));
+    raw.venues.iter().for_each(|f| note(&f.file, &f.tainted));
+    raw.changing_places
+        .iter()
+        .for_each(|f| note(&f.file, &f.tainted));
+    raw.pages.iter().for_each(|f| note(&f.file, &f.tainted));
+    let mut semantic = Diagnostics::default();
+    let dir = validate_semantics(raw, theme, today, &mut semantic);
+    diags.extend(semantic.sorted().into_iter().filter(|d| {
+        !tainted
+            .iter()
+            .any(|(file, path)| *file == d.file && within(&d.field, path))
+    }));
+    if diags.has_errors() {
+        None
+    } else {
+        dir
+    }
+}
+
+/// Whether field path `field` is `path` or inside it.
+fn within(field: &str, path: &str) -> bool {
+    match field.strip_prefix(path) {
+        Some(rest) => path.is_empty() || rest.is_empty() || rest.starts_with(['.', '[']),
+        None => false,
+    }
+}
+
+fn validate_semantics(
+    raw: RawContent,
+    theme: &Path,
+    today: Date,
+    diags: &mut Diagnostics,
+) -> Option<Directory> {
     let images = raw.images.clone();
     let unreadable = raw.unreadable.clone();
     let mut c = Checker {
