@@ -7,6 +7,7 @@
 pub mod content;
 pub mod diagnostics;
 pub mod easy_read;
+pub mod export;
 pub mod output;
 pub mod pictures;
 pub mod render;
