@@ -12,6 +12,8 @@ pub mod output;
 pub mod pictures;
 pub mod render;
 pub mod schedule;
+pub mod search;
+pub mod serve;
 pub mod site;
 
 use content::Directory;
@@ -54,6 +56,8 @@ pub struct BuildReport {
     pub bytes: u64,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// The search page, ready to render with results (for `serve`).
+    pub search_page: render::SearchPage,
 }
 
 /// Why a build failed. The output folder is untouched in every case.
@@ -78,7 +82,7 @@ pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError
         return Err(BuildError::Content(diagnostics));
     };
     let t = Instant::now();
-    let files = render::render(&dir, &options.theme).map_err(BuildError::Theme)?;
+    let (files, search_page) = render::render(&dir, &options.theme).map_err(BuildError::Theme)?;
     timings.push(("derive and render", t.elapsed()));
     let t = Instant::now();
     output::write_site(output, &files).map_err(BuildError::Output)?;
@@ -89,6 +93,7 @@ pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError
         bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
         warnings: diagnostics,
         timings,
+        search_page,
     })
 }
 

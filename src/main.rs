@@ -48,6 +48,66 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Build, serve the site on 127.0.0.1 with search, and rebuild when files change.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, default_value = "public")]
+        output: PathBuf,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Do not watch content/ and the theme for changes.
+        #[arg(long)]
+        no_watch: bool,
+    },
+    /// Search the built site's index, as the site's search page does.
+    Search {
+        /// What to look for, such as "swimming on saturday".
+        #[arg(default_value = "")]
+        query: String,
+        /// The built site to search (made by `signpost build`).
+        #[arg(long, default_value = "public")]
+        site: PathBuf,
+        /// Only sessions on this day (repeat for more days).
+        #[arg(long)]
+        day: Vec<String>,
+        #[arg(long)]
+        morning: bool,
+        #[arg(long)]
+        afternoon: bool,
+        /// Only sessions that end after 6pm.
+        #[arg(long)]
+        evening: bool,
+        /// Only Saturday and Sunday sessions.
+        #[arg(long)]
+        weekend: bool,
+        /// An access facility id, such as changing-places (repeat: all must be there).
+        #[arg(long)]
+        facility: Vec<String>,
+        /// Who it is for, such as autism (repeat: any of them).
+        #[arg(long = "for")]
+        who_for: Vec<String>,
+        /// An area id (repeat: any of them).
+        #[arg(long)]
+        area: Vec<String>,
+        /// A type of support id.
+        #[arg(long)]
+        support: Vec<String>,
+        /// Only free sessions.
+        #[arg(long)]
+        free: bool,
+        /// A cost band: free, upto5 or upto10.
+        #[arg(long)]
+        cost: Option<String>,
+        /// A way to pay, such as direct-payment.
+        #[arg(long)]
+        pay: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Print results as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the JSON Schema of a listing file, for editors.
     Schema {
         /// provider, venue, changing-place, page, site or vocabulary.
@@ -134,6 +194,92 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Serve {
+            common,
+            output,
+            port,
+            no_watch,
+        } => match signpost::serve::serve(options(common), output, port, !no_watch) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Search {
+            query,
+            site,
+            day,
+            morning,
+            afternoon,
+            evening,
+            weekend,
+            facility,
+            who_for,
+            area,
+            support,
+            free,
+            cost,
+            pay,
+            page,
+            json,
+        } => {
+            let index = match signpost::search::index::SearchIndex::open(&site) {
+                Ok(i) => i,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let request = signpost::search::query::Request {
+                text: query,
+                days: day,
+                morning,
+                afternoon,
+                evening,
+                weekend,
+                facilities: facility,
+                who_for,
+                areas: area,
+                support,
+                cost: if free { Some("free".into()) } else { cost },
+                pay,
+                page,
+            };
+            let results = signpost::search::query::run(&index, &request);
+            // Written in one go, and a closed pipe (`| head`) is not an error.
+            let mut out = String::new();
+            if json {
+                out = serde_json::to_string_pretty(&results).unwrap_or_default();
+                out.push('\n');
+            } else {
+                for note in &results.notes {
+                    eprintln!("note: {note}");
+                }
+                if let Some(s) = &results.suggestion {
+                    eprintln!("Did you mean \"{s}\"?");
+                }
+                out.push_str(&format!(
+                    "{} result{} (page {} of {})\n",
+                    results.total,
+                    if results.total == 1 { "" } else { "s" },
+                    results.page.max(1),
+                    results.pages.max(1)
+                ));
+                for h in &results.hits {
+                    out.push_str(&format!("\n{} [{}]\n", h.name, h.kind));
+                    if !h.provider.is_empty() {
+                        out.push_str(&format!("  by {}\n", h.provider));
+                    }
+                    for w in &h.when {
+                        out.push_str(&format!("  when: {w}\n"));
+                    }
+                    out.push_str(&format!("  where: {}\n  /{}\n", h.place, h.path));
+                }
+            }
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+            ExitCode::SUCCESS
+        }
         Command::Schema { kind } => match signpost::content::schema_check::schema_of(&kind) {
             Some(schema) => {
                 println!(

@@ -1379,7 +1379,11 @@ impl<'a> Deriver<'a> {
 
     fn search_page(&mut self) -> PageSpec {
         let sections = self.hub_sections();
+        let values = crate::search::query::FilterValues::from_directory(self.dir);
+        let form = crate::search::page::form(&values, &crate::search::query::Request::default());
         let mut ctx = tera::Context::new();
+        ctx.insert("form", &form);
+        ctx.insert("server", &false);
         ctx.insert("sections", &sections);
         let meta = self.meta(
             "Search",

@@ -27,8 +27,32 @@ struct Globals<'a> {
     build_year: i16,
 }
 
+/// The search page's template and context, kept so the server can render it with results.
+pub struct SearchPage {
+    pub tera: std::sync::Arc<tera::Tera>,
+    pub context: tera::Context,
+    pub template: &'static str,
+}
+
+impl std::fmt::Debug for SearchPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SearchPage")
+    }
+}
+
+impl SearchPage {
+    /// The search page with `extra` values (results, the request) added.
+    pub fn render(&self, extra: &tera::Context) -> Result<String, String> {
+        let mut ctx = self.context.clone();
+        ctx.extend(extra.clone());
+        self.tera
+            .render(self.template, &ctx)
+            .map_err(|e| tera_error(&e))
+    }
+}
+
 /// Renders the whole site. Errors are whole sentences naming the template or file.
-pub fn render(dir: &Directory, theme: &Path) -> Result<Vec<OutFile>, Vec<String>> {
+pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage), Vec<String>> {
     let templates = theme.join("templates");
     let pattern = format!("{}/**/*.html", templates.display());
     let mut tera = tera::Tera::new(&pattern).map_err(|e| vec![tera_error(&e)])?;
@@ -71,6 +95,19 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<Vec<OutFile>, Vec<String>
                 .map_err(|e| format!("{} (for {}): {}", page.template, page.path, tera_error(&e)))
         })
         .collect();
+    let search_page = pages
+        .iter()
+        .find(|p| p.path == "search/index.html")
+        .map(|p| {
+            let mut ctx = globals.clone();
+            ctx.extend(p.context.clone());
+            SearchPage {
+                tera: std::sync::Arc::new(tera.clone()),
+                context: ctx,
+                template: p.template,
+            }
+        })
+        .ok_or_else(|| vec!["the site has no search page".to_string()])?;
     let mut files = Vec::with_capacity(rendered.len() + 64);
     let mut errors = Vec::new();
     for r in rendered {
@@ -101,6 +138,10 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<Vec<OutFile>, Vec<String>
         files.push(OutFile { path: image, bytes });
     }
     files.extend(crate::export::outputs(dir));
+    let search_docs = crate::search::documents::documents(dir);
+    let values = crate::search::query::FilterValues::from_directory(dir);
+    files.extend(crate::search::index::build_files(&search_docs, &values).map_err(|e| vec![e])?);
+    files.extend(crate::search::static_export::files(&search_docs, &values));
     let page_paths: Vec<String> = files
         .iter()
         .filter(|f| f.path.ends_with("index.html"))
@@ -118,8 +159,32 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<Vec<OutFile>, Vec<String>
         )
         .into_bytes(),
     });
+    for script in theme_scripts(theme).map_err(|e| vec![e])? {
+        files.push(script);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok((files, search_page))
+}
+
+/// The theme's enhancement scripts (`js/*.js`), published as they are.
+fn theme_scripts(theme: &Path) -> Result<Vec<OutFile>, String> {
+    let folder = theme.join("js");
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".js") {
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            out.push(OutFile {
+                path: format!("js/{name}"),
+                bytes,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Photos that listings use (others in images/ are not published).

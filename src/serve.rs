@@ -1,0 +1,301 @@
+//! `signpost serve`: builds the site, serves it on 127.0.0.1, answers `/search` with pages
+//! rendered by the same templates (so search works with JavaScript off), and rebuilds when
+//! content or the theme change. A failed rebuild shows its diagnostics at the top of every
+//! page and keeps serving the last good site.
+
+use crate::render::SearchPage;
+use crate::search::index::SearchIndex;
+use crate::search::page::{form, request_from_query, results_view};
+use crate::search::query;
+use crate::{build, BuildError, Options};
+use std::io::Cursor;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+use tiny_http::{Header, Response, Server};
+
+/// Sent with every response: no inline script, nothing from elsewhere, no framing.
+pub const SECURITY_HEADERS: [(&str, &str); 5] = [
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+];
+
+/// What the server answers from; replaced whole after each good rebuild.
+pub struct Live {
+    pub site: PathBuf,
+    pub search_page: SearchPage,
+    pub index: SearchIndex,
+    pub root: String,
+    /// The last rebuild's errors, shown on every page until a rebuild succeeds.
+    pub failure: Option<String>,
+}
+
+pub type Shared = Arc<RwLock<Option<Live>>>;
+
+/// Builds once, then serves until the process is stopped.
+pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Result<(), String> {
+    let shared: Shared = Arc::new(RwLock::new(None));
+    rebuild(&options, &output, &shared);
+    if shared.read().map(|s| s.is_none()).unwrap_or(true) {
+        return Err("the site could not be built; fix the errors above and try again".into());
+    }
+    let server = Server::http(("127.0.0.1", port))
+        .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+    eprintln!(
+        "Serving {} at http://127.0.0.1:{port}/ (Ctrl+C to stop)",
+        output.display()
+    );
+    if watch {
+        let (opts, out, sh) = (options.clone(), output.clone(), shared.clone());
+        std::thread::spawn(move || watch_loop(&opts, &out, &sh));
+    }
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let (server, shared) = (server.clone(), shared.clone());
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    let response = respond(&shared, request.method().as_str(), request.url());
+                    let _ = request.respond(response);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
+    }
+    Ok(())
+}
+
+/// Builds into `output` and, when it worked, swaps in what the server answers from.
+pub fn rebuild(options: &Options, output: &Path, shared: &Shared) {
+    match build(options, output) {
+        Ok(report) => match SearchIndex::open(output) {
+            Ok(index) => {
+                eprintln!("Built {} pages.", report.pages);
+                let base_url = report
+                    .search_page
+                    .context
+                    .get("site")
+                    .and_then(|s| s.get("base_url"))
+                    .and_then(|u| u.as_str())
+                    .unwrap_or("/");
+                let root = crate::site::url_path(base_url);
+                if let Ok(mut live) = shared.write() {
+                    *live = Some(Live {
+                        site: output.to_path_buf(),
+                        search_page: report.search_page,
+                        index,
+                        root,
+                        failure: None,
+                    });
+                }
+            }
+            Err(e) => set_failure(shared, e),
+        },
+        Err(e) => {
+            let text = match e {
+                BuildError::Content(diags) => diags
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                BuildError::Theme(errors) => errors.join("\n"),
+                BuildError::Output(e) => e.to_string(),
+            };
+            eprintln!("The rebuild failed; still serving the last good site.\n{text}");
+            set_failure(shared, text);
+        }
+    }
+}
+
+fn set_failure(shared: &Shared, text: String) {
+    if let Ok(mut live) = shared.write() {
+        if let Some(l) = live.as_mut() {
+            l.failure = Some(text);
+        }
+    }
+}
+
+/// Newest modification time and file count of the watched folders.
+fn fingerprint(paths: &[&Path]) -> (Option<SystemTime>, usize) {
+    let mut newest = None;
+    let mut count = 0;
+    for p in paths {
+        for e in walkdir::WalkDir::new(p).into_iter().filter_map(Result::ok) {
+            count += 1;
+            if let Some(t) = e.metadata().ok().and_then(|m| m.modified().ok()) {
+                newest = newest.max(Some(t));
+            }
+        }
+    }
+    (newest, count)
+}
+
+fn watch_loop(options: &Options, output: &Path, shared: &Shared) {
+    let paths = [options.content.as_path(), options.theme.as_path()];
+    let mut last = fingerprint(&paths);
+    loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let now = fingerprint(&paths);
+        if now != last {
+            last = now;
+            eprintln!("Change seen; rebuilding…");
+            rebuild(options, output, shared);
+        }
+    }
+}
+
+type Reply = Response<Cursor<Vec<u8>>>;
+
+fn with_headers(mut r: Reply, content_type: &str) -> Reply {
+    r = r.with_header(Header::from_bytes("Content-Type", content_type).expect("valid header"));
+    for (name, value) in SECURITY_HEADERS {
+        r = r.with_header(Header::from_bytes(name, value).expect("valid header"));
+    }
+    r
+}
+
+fn text(status: u16, body: &str) -> Reply {
+    with_headers(
+        Response::from_string(body).with_status_code(status),
+        "text/plain; charset=utf-8",
+    )
+}
+
+/// Answers one request. Public so tests can call it without a socket.
+pub fn respond(shared: &Shared, method: &str, url: &str) -> Reply {
+    if method != "GET" && method != "HEAD" {
+        return text(405, "Only GET is supported.");
+    }
+    let Ok(guard) = shared.read() else {
+        return text(503, "The site is rebuilding; try again in a moment.");
+    };
+    let Some(live) = guard.as_ref() else {
+        return text(503, "The site is not built yet.");
+    };
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let Some(rel) = path
+        .strip_prefix(live.root.as_str())
+        .or_else(|| path.strip_prefix('/'))
+    else {
+        return not_found(live);
+    };
+    if (rel == "search" || rel == "search/") && !query.is_empty() {
+        return search(live, query);
+    }
+    match safe_path(&live.site, rel) {
+        Some(file) => match std::fs::read(&file) {
+            Ok(bytes) => {
+                let ct = content_type(&file);
+                let bytes = if ct.starts_with("text/html") {
+                    with_failure(live, bytes)
+                } else {
+                    bytes
+                };
+                with_headers(Response::from_data(bytes), ct)
+            }
+            Err(_) => not_found(live),
+        },
+        None => not_found(live),
+    }
+}
+
+fn not_found(live: &Live) -> Reply {
+    let body =
+        std::fs::read(live.site.join("404.html")).unwrap_or_else(|_| b"Page not found".to_vec());
+    with_headers(
+        Response::from_data(with_failure(live, body)).with_status_code(404),
+        "text/html; charset=utf-8",
+    )
+}
+
+fn search(live: &Live, query_string: &str) -> Reply {
+    let request = request_from_query(query_string);
+    let results = query::run(&live.index, &request);
+    let mut ctx = tera::Context::new();
+    ctx.insert("form", &form(&live.index.values, &request));
+    ctx.insert(
+        "results",
+        &results_view(&live.root, &live.index.values, &request, &results),
+    );
+    ctx.insert("server", &true);
+    match live.search_page.render(&ctx) {
+        Ok(html) => with_headers(
+            Response::from_data(with_failure(live, html.into_bytes())),
+            "text/html; charset=utf-8",
+        ),
+        Err(e) => text(500, &format!("The search page could not be made: {e}")),
+    }
+}
+
+/// Puts the last failed rebuild's errors at the top of an HTML page, for staff previewing.
+fn with_failure(live: &Live, body: Vec<u8>) -> Vec<u8> {
+    let Some(failure) = &live.failure else {
+        return body;
+    };
+    let html = String::from_utf8_lossy(&body);
+    let escaped = failure
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let panel = format!(
+        "<div class=\"alert alert--cancelled\"><h2>The last change could not be built</h2><p>You are seeing the last good version. Fix these problems and save again:</p><pre>{escaped}</pre></div>"
+    );
+    match html
+        .find("<main")
+        .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
+    {
+        Some(at) => format!("{}{panel}{}", &html[..at], &html[at..]).into_bytes(),
+        None => format!("{panel}{html}").into_bytes(),
+    }
+}
+
+/// The file for a URL path inside `site`, or None for anything that could leave it
+/// (`..`, encoded `%2e%2e`, backslashes, NUL, absolute paths).
+pub fn safe_path(site: &Path, rel: &str) -> Option<PathBuf> {
+    let decoded = crate::search::page::decode(rel).replace('+', " ");
+    if decoded.contains('\0') || decoded.contains('\\') || decoded.len() > 1024 {
+        return None;
+    }
+    let mut out = site.to_path_buf();
+    for c in Path::new(&decoded).components() {
+        match c {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if out.is_dir() {
+        out.push("index.html");
+    }
+    // Symlinks could still point outside: compare real paths.
+    let real = out.canonicalize().ok()?;
+    let base = site.canonicalize().ok()?;
+    real.starts_with(&base).then_some(real)
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,180 @@
+// Signpost search for plain static hosting. It follows the server's rules exactly
+// (src/search/text.rs and query.rs); tests/search_parity.rs runs both on the same queries.
+// Without this script the search page still offers the browse pages.
+(function () {
+  "use strict";
+  var STOP = "a an and any are at be by can do for from i in is it me my near of on or some the there to want we what when where which who with you".split(" ");
+  var DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+  var PAYS = ["direct-payment", "personal-budget", "self-funding", "council-funded"];
+  var MAX_CHARS = 200, MAX_WORDS = 12, PAGE = 20;
+
+  function words(t) {
+    return t.split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(function (w) { return w.toLowerCase(); });
+  }
+  function len(w) { return Array.from(w).length; }
+  function typos(w) { var n = len(w); return n <= 3 ? 0 : n <= 6 ? 1 : 2; }
+  // Edit distance; swapping two neighbouring letters counts as one.
+  function dist(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    var d = [], i, j;
+    for (i = 0; i <= a.length; i++) { d[i] = [i]; }
+    for (j = 0; j <= b.length; j++) { d[0][j] = j; }
+    for (i = 1; i <= a.length; i++) {
+      for (j = 1; j <= b.length; j++) {
+        var c = a[i - 1] === b[j - 1] ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + c);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length][b.length];
+  }
+  function filterWord(w) {
+    var s = w.slice(-1) === "s" ? w.slice(0, -1) : w;
+    for (var i = 0; i < 7; i++) {
+      if (DAYS[i] === w || DAYS[i] === s || DAYS[i].slice(0, 3) === w) { return "d" + i; }
+    }
+    return { morning: "morning", afternoon: "afternoon", evening: "evening", night: "evening",
+      tonight: "evening", weekend: "weekend", free: "free" }[s] || null;
+  }
+  function parse(q) {
+    var out = { words: [], filters: [], cp: false };
+    var all = words(Array.from(q).slice(0, MAX_CHARS).join(""));
+    for (var i = 0; i < all.length; i++) {
+      var w = all[i];
+      if (w === "changing" && (all[i + 1] === "places" || all[i + 1] === "place")) { out.cp = true; i++; continue; }
+      var f = filterWord(w);
+      if (f) { if (out.filters.indexOf(f) < 0) { out.filters.push(f); } }
+      else if (STOP.indexOf(w) < 0 && out.words.indexOf(w) < 0 && out.words.length < MAX_WORDS) { out.words.push(w); }
+    }
+    return out;
+  }
+  function fnv(t) {
+    var h = 0x811c9dc5, b = new TextEncoder().encode(t);
+    for (var i = 0; i < b.length; i++) { h = Math.imul(h ^ b[i], 0x01000193) >>> 0; }
+    return h;
+  }
+  function ungap(g) { var n = 0; return g.map(function (x, i) { n = i ? n + x : x; return n; }); }
+  function inter(a, b) { var s = new Set(b); return a.filter(function (x) { return s.has(x); }); }
+  function union(lists) {
+    var s = new Set();
+    lists.forEach(function (l) { l.forEach(function (x) { s.add(x); }); });
+    return Array.from(s);
+  }
+  function keep(list, valid) {
+    var out = [];
+    list.forEach(function (v) { if (valid.indexOf(v) >= 0 && out.indexOf(v) < 0) { out.push(v); } });
+    return out;
+  }
+
+  // p: {q, day[], when[], facility[], for[], area[], support[], cost, pay[], page}; load(name) → Promise<text>
+  async function search(p, load) {
+    var cache = {};
+    function get(name) { return cache[name] || (cache[name] = load(name)); }
+    async function json(name) { return JSON.parse(await get(name)); }
+    var meta = await json("meta.json"), v = meta.values;
+    var parsed = parse(p.q || "");
+    var days = [], when = p.when || [];
+    (p.day || []).forEach(function (d) { d = d.toLowerCase(); if (DAYS.indexOf(d) >= 0) { days.push(d); } });
+    var has = function (w) { return when.indexOf(w) >= 0; };
+    var m = has("morning"), a = has("afternoon"), e = has("evening"), we = has("weekend"), free = p.cost === "free";
+    parsed.filters.forEach(function (f) {
+      if (f[0] === "d" && f.length === 2) { days.push(DAYS[+f[1]]); }
+      else if (f === "morning") { m = true; } else if (f === "afternoon") { a = true; }
+      else if (f === "evening") { e = true; } else if (f === "weekend") { we = true; } else if (f === "free") { free = true; }
+    });
+    days = DAYS.filter(function (d) { return days.indexOf(d) >= 0; });
+    if (we) {
+      days = days.length ? days.filter(function (d) { return d === "saturday" || d === "sunday"; }) : ["saturday", "sunday"];
+      if (!days.length) { days = ["none"]; }
+    }
+    var parts = [];
+    if (m) { parts.push("morning"); } if (a) { parts.push("afternoon"); } if (e) { parts.push("evening"); }
+    var fac = (p.facility || []).slice();
+    if (parsed.cp) { fac.push("changing-places"); }
+    var sets = [];
+    for (var i = 0; i < parsed.words.length; i++) {
+      var q = parsed.words[i], k = typos(q), n = len(q), stems = new Set();
+      for (var L = n - k; L <= n + k; L++) {
+        if (meta.lengths.indexOf(L) < 0) { continue; }
+        (await get("w" + L + ".txt")).split("\n").forEach(function (line) {
+          if (!line) { return; }
+          var sp = line.split(" ");
+          if (dist(q, sp[0]) <= k) { stems.add(sp[1] || sp[0]); }
+        });
+      }
+      var lists = [];
+      for (var s of stems) { var sh = await json("s" + (fnv(s) % meta.stemShards) + ".json"); lists.push(ungap(sh[s] || [])); }
+      sets.push(union(lists));
+    }
+    async function facet(name, values) {
+      var f = await json("f-" + name + ".json");
+      return union(values.map(function (x) { return ungap(f[x] || []); }));
+    }
+    if (days.length && parts.length) {
+      sets.push(await facet("slot", [].concat.apply([], days.map(function (d) { return parts.map(function (x) { return d + "-" + x; }); }))));
+    } else if (days.length) { sets.push(await facet("day", days)); }
+    else if (parts.length) { sets.push(await facet("part", parts)); }
+    for (var f of keep(fac, v.access)) { sets.push(await facet("access", [f])); }
+    var groups = [["for", keep(p.for || [], v.for)], ["area", keep(p.area || [], v.area)],
+      ["support", keep(p.support || [], v.support)], ["pay", keep(p.pay || [], PAYS)]];
+    for (var g of groups) { if (g[1].length) { sets.push(await facet(g[0], g[1])); } }
+    var band = free ? "free" : (p.cost === "upto5" || p.cost === "upto10") ? p.cost : null;
+    if (band) { sets.push(await facet("cost", { free: ["free"], upto5: ["free", "upto5"], upto10: ["free", "upto5", "upto10"] }[band])); }
+    if (!sets.length) { return { total: 0, hits: [], empty: true }; }
+    var found = sets.reduce(inter);
+    var docs = [];
+    for (var d of found) {
+      var rows = await json("d" + Math.floor(d / meta.docShard) + ".json");
+      docs.push(rows[d % meta.docShard]);
+    }
+    var order = { activity: 0, venue: 1 };
+    docs.sort(function (x, y) {
+      var kx = order[x.k] === undefined ? 2 : order[x.k], ky = order[y.k] === undefined ? 2 : order[y.k];
+      var nx = x.n.toLowerCase(), ny = y.n.toLowerCase();
+      return kx - ky || (nx < ny ? -1 : nx > ny ? 1 : 0) || (x.i < y.i ? -1 : x.i > y.i ? 1 : 0);
+    });
+    var pages = Math.max(1, Math.ceil(docs.length / PAGE)), page = Math.min(Math.max(1, +p.page || 1), pages);
+    return { total: docs.length, page: page, pages: pages, all: docs, hits: docs.slice((page - 1) * PAGE, page * PAGE) };
+  }
+
+  function el(tag, text, cls) {
+    var x = document.createElement(tag);
+    if (text) { x.textContent = text; }
+    if (cls) { x.className = cls; }
+    return x;
+  }
+  async function run() {
+    var box = document.getElementById("search-results");
+    if (!box || !window.fetch || box.getAttribute("data-server")) { return; }
+    var root = box.getAttribute("data-root") || "/", u = new URLSearchParams(location.search), p = {};
+    ["day", "when", "facility", "for", "area", "support", "pay"].forEach(function (k) { p[k] = u.getAll(k); });
+    p.q = u.get("q") || ""; p.cost = u.get("cost") || ""; p.page = u.get("page") || "1";
+    if (!p.q && !u.toString()) { return; }
+    var r;
+    try {
+      r = await search(p, function (name) {
+        return fetch(root + "search/data/" + name).then(function (x) { if (!x.ok) { throw new Error(x.status); } return x.text(); });
+      });
+    } catch (err) { box.appendChild(el("p", "Search is not working right now. Please use the lists below.")); return; }
+    box.textContent = "";
+    box.appendChild(el("h2", r.total === 1 ? "1 result" : r.total + " results", "results__count"));
+    if (!r.total) { box.appendChild(el("p", "Nothing matched. Try fewer words, check the spelling, or use the lists below.")); }
+    var ol = el("ol", null, "results");
+    r.hits.forEach(function (h) {
+      var li = el("li", null, "result"), h3 = el("h3"), a = el("a", h.n);
+      a.href = root + h.u; h3.appendChild(a); li.appendChild(h3);
+      if (h.p) { li.appendChild(el("p", h.p, "result__provider")); }
+      if (h.s) { li.appendChild(el("p", h.s)); }
+      h.w.forEach(function (w) { li.appendChild(el("p", w, "result__when")); });
+      if (h.l) { li.appendChild(el("p", h.l, "result__place")); }
+      ol.appendChild(li);
+    });
+    box.appendChild(ol);
+    var status = document.getElementById("search-status");
+    if (status) { status.textContent = (r.total === 1 ? "1 result" : r.total + " results") + " found."; }
+  }
+  if (typeof module !== "undefined") { module.exports = { search: search, parse: parse, dist: dist, fnv: fnv }; }
+  else { document.addEventListener("DOMContentLoaded", run); }
+})();
