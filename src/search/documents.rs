@@ -241,6 +241,14 @@ pub fn documents(dir: &Directory) -> Vec<SearchDoc> {
             ],
         });
     }
+    // Numbered in the order results are shown, so a query's first page is its lowest numbers.
+    docs.sort_by_key(|d| {
+        (
+            crate::search::query::kind_order(&d.kind),
+            d.name.to_lowercase(),
+            d.id.clone(),
+        )
+    });
     for (n, d) in docs.iter_mut().enumerate() {
         d.n = n as u32;
         d.facets.sort();

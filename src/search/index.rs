@@ -152,7 +152,15 @@ fn deterministic_files(folder: &Path, docs: &[SearchDoc]) -> Result<Vec<OutFile>
     for name in names {
         let bytes = std::fs::read(folder.join(&name)).map_err(err)?;
         let bytes = if name.ends_with(".json") {
-            rename(&String::from_utf8_lossy(&bytes)).into_bytes()
+            let text = rename(&String::from_utf8_lossy(&bytes));
+            // tantivy lists its managed files from a hash set: sort them.
+            match serde_json::from_str::<Vec<String>>(&text) {
+                Ok(mut list) => {
+                    list.sort();
+                    serde_json::to_vec(&list).unwrap_or_default()
+                }
+                Err(_) => text.into_bytes(),
+            }
         } else {
             bytes
         };

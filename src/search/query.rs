@@ -2,7 +2,7 @@
 //! its filters, runs it on the tantivy index and returns results in a fixed order.
 
 use super::index::SearchIndex;
-use super::text::{self, allowed_typos, stem, typo_distance, FilterWord};
+use super::text::{self, stem, typo_distance, word_matches, FilterWord};
 use crate::content::Directory;
 use crate::diagnostics::did_you_mean;
 use serde::Serialize;
@@ -294,10 +294,9 @@ fn any_of<'a>(
 
 /// Stems of every dictionary word within the allowed typos of `word`.
 fn matching_stems(index: &SearchIndex, word: &str) -> BTreeSet<String> {
-    let limit = allowed_typos(word);
     let mut out = BTreeSet::new();
     each_word(index, |candidate| {
-        if typo_distance(word, candidate, limit) <= limit {
+        if word_matches(word, candidate) {
             out.insert(stem(candidate));
         }
     });

@@ -1,11 +1,12 @@
 //! The index for plain static hosting: the same words, stems and facets as the tantivy
 //! index, split into small files so the page's script fetches only what a query needs.
 //!
-//! `search/data/meta.json`   counts, shard sizes and the valid filter values
-//! `search/data/w<N>.txt`    dictionary words of N letters, one a line ("word" or "word stem")
+//! `search/data/meta.json`   counts, shard sizes, which word lists exist, filter values
+//! `search/data/w-<F>-<N>.txt` dictionary words starting with the letter whose code is F
+//!                           (hex) and N letters long, one a line ("word" or "word stem")
 //! `search/data/s<K>.json`   stem → document numbers, for stems whose hash falls in shard K
-//! `search/data/f-<facet>.json` facet value → document numbers
-//! `search/data/d<K>.json`   what results show, for documents K×64 to K×64+63
+//! `search/data/f-<facet>-<value>.json` document numbers with that facet value
+//! `search/data/d<K>.json`   what results show, for documents K×8 to K×8+7
 //!
 //! Document numbers are stored as gaps from the previous number, which keeps lists short.
 
@@ -19,7 +20,7 @@ use std::collections::BTreeMap;
 /// Folder of the data files below the site root.
 pub const DATA_FOLDER: &str = "search/data";
 /// Documents per display shard.
-pub const DOCS_PER_SHARD: usize = 64;
+pub const DOCS_PER_SHARD: usize = 8;
 
 /// 32-bit FNV-1a over UTF-8 bytes: the page's script computes the same shard numbers.
 pub fn fnv1a32(text: &str) -> u32 {
@@ -48,13 +49,14 @@ fn gaps(numbers: &[u32]) -> Vec<u32> {
 pub fn files(docs: &[SearchDoc], values: &FilterValues) -> Vec<OutFile> {
     let mut out = Vec::new();
     let mut stems: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let mut words: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+    let mut words: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut facets: BTreeMap<&str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
     for d in docs {
         for w in &d.words {
             let s = stem(w);
+            let first = w.chars().next().map(|c| c as u32).unwrap_or(0);
             words
-                .entry(w.chars().count())
+                .entry(format!("{first:x}-{}", w.chars().count()))
                 .or_default()
                 .insert(w.clone(), s.clone());
             let list = stems.entry(s).or_default();
@@ -84,7 +86,7 @@ pub fn files(docs: &[SearchDoc], values: &FilterValues) -> Vec<OutFile> {
     for (k, map) in shards {
         out.push(file(&format!("s{k}.json"), &json!(map)));
     }
-    for (len, map) in &words {
+    for (key, map) in &words {
         let mut text = String::new();
         for (w, s) in map {
             text.push_str(w);
@@ -95,38 +97,35 @@ pub fn files(docs: &[SearchDoc], values: &FilterValues) -> Vec<OutFile> {
             text.push('\n');
         }
         out.push(OutFile {
-            path: format!("{DATA_FOLDER}/w{len}.txt"),
+            path: format!("{DATA_FOLDER}/w-{key}.txt"),
             bytes: text.into_bytes(),
         });
     }
     for f in FACETS {
-        let map: BTreeMap<&String, Vec<u32>> = facets
-            .get(f)
-            .map(|m| m.iter().map(|(v, l)| (v, gaps(l))).collect())
-            .unwrap_or_default();
-        out.push(file(&format!("f-{f}.json"), &json!(map)));
+        for (value, list) in facets.get(f).into_iter().flatten() {
+            out.push(file(&format!("f-{f}-{value}.json"), &json!(gaps(list))));
+        }
     }
     for (k, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
         let rows: Vec<_> = chunk
             .iter()
             .map(|d| {
-                json!({
-                    "k": d.kind, "n": d.name, "u": d.path, "p": d.provider, "s": d.summary,
-                    "w": d.when, "l": d.place, "c": d.cost, "t": d.status, "i": d.id,
-                })
+                json!({"k": d.kind, "n": d.name, "u": d.path, "p": d.provider, "w": d.when, "l": d.place, "i": d.id})
             })
             .collect();
         out.push(file(&format!("d{k}.json"), &json!(rows)));
     }
-    let lengths: Vec<usize> = words.keys().copied().collect();
+    let lists: Vec<&String> = words.keys().collect();
     out.push(file(
         "meta.json",
         &json!({
             "docs": docs.len(),
             "docShard": DOCS_PER_SHARD,
             "stemShards": stem_shards,
-            "lengths": lengths,
-            "values": values,
+            "words": lists,
+            "values": {
+                "access": values.access, "for": values.who_for, "area": values.area, "support": values.support,
+            },
         }),
     ));
     out

@@ -46,6 +46,19 @@ pub fn allowed_typos(word: &str) -> usize {
     }
 }
 
+/// Whether a typed word matches a dictionary word: the same word, or within the allowed
+/// typos with the same first letter (people who misspell usually get the first letter
+/// right, and it keeps the page's word lists small).
+pub fn word_matches(typed: &str, word: &str) -> bool {
+    if typed == word {
+        return true;
+    }
+    let limit = allowed_typos(typed);
+    limit > 0
+        && typed.chars().next() == word.chars().next()
+        && typo_distance(typed, word, limit) <= limit
+}
+
 /// Edit distance where swapping two neighbouring letters counts as one mistake
 /// (optimal string alignment). Stops early once it passes `limit`.
 pub fn typo_distance(a: &str, b: &str, limit: usize) -> usize {

@@ -95,13 +95,13 @@
     if (parsed.cp) { fac.push("changing-places"); }
     var sets = [];
     for (var i = 0; i < parsed.words.length; i++) {
-      var q = parsed.words[i], k = typos(q), n = len(q), stems = new Set();
+      var q = parsed.words[i], k = typos(q), n = len(q), stems = new Set(), first = q.codePointAt(0).toString(16);
       for (var L = n - k; L <= n + k; L++) {
-        if (meta.lengths.indexOf(L) < 0) { continue; }
-        (await get("w" + L + ".txt")).split("\n").forEach(function (line) {
+        if (meta.words.indexOf(first + "-" + L) < 0) { continue; }
+        (await get("w-" + first + "-" + L + ".txt")).split("\n").forEach(function (line) {
           if (!line) { return; }
           var sp = line.split(" ");
-          if (dist(q, sp[0]) <= k) { stems.add(sp[1] || sp[0]); }
+          if (sp[0] === q || (k && dist(q, sp[0]) <= k)) { stems.add(sp[1] || sp[0]); }
         });
       }
       var lists = [];
@@ -109,8 +109,11 @@
       sets.push(union(lists));
     }
     async function facet(name, values) {
-      var f = await json("f-" + name + ".json");
-      return union(values.map(function (x) { return ungap(f[x] || []); }));
+      var lists = [];
+      for (var x of values) {
+        try { lists.push(ungap(await json("f-" + name + "-" + x + ".json"))); } catch (err) { lists.push([]); }
+      }
+      return union(lists);
     }
     if (days.length && parts.length) {
       sets.push(await facet("slot", [].concat.apply([], days.map(function (d) { return parts.map(function (x) { return d + "-" + x; }); }))));
@@ -123,20 +126,15 @@
     var band = free ? "free" : (p.cost === "upto5" || p.cost === "upto10") ? p.cost : null;
     if (band) { sets.push(await facet("cost", { free: ["free"], upto5: ["free", "upto5"], upto10: ["free", "upto5", "upto10"] }[band])); }
     if (!sets.length) { return { total: 0, hits: [], empty: true }; }
-    var found = sets.reduce(inter);
-    var docs = [];
-    for (var d of found) {
+    // Documents are numbered in result order, so sorting numbers sorts results.
+    var found = sets.reduce(inter).sort(function (x, y) { return x - y; });
+    var pages = Math.max(1, Math.ceil(found.length / PAGE)), page = Math.min(Math.max(1, +p.page || 1), pages);
+    var shown = p.all ? found : found.slice((page - 1) * PAGE, page * PAGE), docs = [];
+    for (var d of shown) {
       var rows = await json("d" + Math.floor(d / meta.docShard) + ".json");
       docs.push(rows[d % meta.docShard]);
     }
-    var order = { activity: 0, venue: 1 };
-    docs.sort(function (x, y) {
-      var kx = order[x.k] === undefined ? 2 : order[x.k], ky = order[y.k] === undefined ? 2 : order[y.k];
-      var nx = x.n.toLowerCase(), ny = y.n.toLowerCase();
-      return kx - ky || (nx < ny ? -1 : nx > ny ? 1 : 0) || (x.i < y.i ? -1 : x.i > y.i ? 1 : 0);
-    });
-    var pages = Math.max(1, Math.ceil(docs.length / PAGE)), page = Math.min(Math.max(1, +p.page || 1), pages);
-    return { total: docs.length, page: page, pages: pages, all: docs, hits: docs.slice((page - 1) * PAGE, page * PAGE) };
+    return { total: found.length, page: page, pages: pages, hits: docs };
   }
 
   function el(tag, text, cls) {
@@ -166,7 +164,6 @@
       var li = el("li", null, "result"), h3 = el("h3"), a = el("a", h.n);
       a.href = root + h.u; h3.appendChild(a); li.appendChild(h3);
       if (h.p) { li.appendChild(el("p", h.p, "result__provider")); }
-      if (h.s) { li.appendChild(el("p", h.s)); }
       h.w.forEach(function (w) { li.appendChild(el("p", w, "result__when")); });
       if (h.l) { li.appendChild(el("p", h.l, "result__place")); }
       ol.appendChild(li);
