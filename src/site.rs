@@ -378,6 +378,7 @@ impl<'a> Deriver<'a> {
         } else {
             meta.path.clone()
         };
+        crate::carers::extend_context(&self.dir.site, &meta, &mut ctx);
         ctx.insert("meta", &meta);
         PageSpec {
             path: file,
