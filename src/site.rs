@@ -14,6 +14,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod changes;
+
 /// How far ahead "next dates" look, and how many are shown.
 const NEXT_DATES_WEEKS: i64 = 8;
 const NEXT_DATES_SHOWN: usize = 10;
@@ -409,6 +411,7 @@ impl<'a> Deriver<'a> {
         pages.push(self.changing_places_index());
         pages.extend(self.browse_pages());
         pages.push(self.this_week());
+        pages.push(self.changes_page());
         for i in 0..self.dir.pages.len() {
             pages.push(self.text_page(i));
         }
