@@ -29,7 +29,7 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
     }
     for p in &dir.providers {
         let path = format!("providers/{}/", p.id);
-        let items: Vec<(&Activity, &dyn Fn(&Session) -> bool)> = p
+        let items: Vec<Item> = p
             .activities
             .iter()
             .map(|&i| (&dir.activities[i], &all as &dyn Fn(&Session) -> bool))
@@ -37,10 +37,10 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
         files.push(file(dir, &path, &p.data.name, &items));
     }
     for (id, label, test) in when_filters() {
-        let items: Vec<(&Activity, &dyn Fn(&Session) -> bool)> = dir
+        let items: Vec<Item> = dir
             .activities
             .iter()
-            .filter(|a| a.sessions.iter().any(|s| test(s)))
+            .filter(|a| a.sessions.iter().any(&test))
             .map(|a| (a, &*test))
             .collect();
         files.push(file(dir, &format!("when/{id}/"), &label, &items));
@@ -52,7 +52,7 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
                 .and_then(|v| dir.venue(v))
                 .is_some_and(|v| v.data.area == area.id)
         };
-        let items: Vec<(&Activity, &dyn Fn(&Session) -> bool)> = dir
+        let items: Vec<Item> = dir
             .activities
             .iter()
             .filter(|a| a.sessions.iter().any(in_area))
@@ -66,7 +66,7 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
         ));
     }
     for category in &dir.vocabulary.categories {
-        let items: Vec<(&Activity, &dyn Fn(&Session) -> bool)> = dir
+        let items: Vec<Item> = dir
             .activities
             .iter()
             .filter(|a| a.data.categories.contains(&category.id))
@@ -83,6 +83,9 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
 }
 
 type SessionTest = Box<dyn Fn(&Session) -> bool>;
+
+/// An activity and which of its sessions belong in a calendar.
+type Item<'a> = (&'a Activity, &'a dyn Fn(&Session) -> bool);
 
 /// The "When" browse pages and which sessions belong on each (the same rules as the pages).
 fn when_filters() -> Vec<(String, String, SessionTest)> {
@@ -140,12 +143,7 @@ pub fn host(dir: &Directory) -> String {
     after.split('/').next().unwrap_or(after).to_string()
 }
 
-fn file(
-    dir: &Directory,
-    page: &str,
-    name: &str,
-    items: &[(&Activity, &dyn Fn(&Session) -> bool)],
-) -> OutFile {
+fn file(dir: &Directory, page: &str, name: &str, items: &[Item]) -> OutFile {
     let mut cal = Writer::default();
     cal.raw("BEGIN:VCALENDAR");
     cal.raw("VERSION:2.0");
