@@ -144,6 +144,32 @@ pub fn extend_context(site: &SiteFile, meta: &Meta, ctx: &mut tera::Context) {
     ctx.insert("report_topics", &topics);
 }
 
+/// The theme's scripts (`js/*.js`), published as they are under `js/`. Every script is an
+/// enhancement: pages work without them. A theme without a `js` folder has none.
+pub fn theme_scripts(theme: &std::path::Path) -> Result<Vec<crate::render::OutFile>, String> {
+    let folder = theme.join("js");
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("{}: cannot be read: {e}", folder.display()))?
+            .path();
+        if path.extension().is_some_and(|x| x == "js") {
+            let bytes = std::fs::read(&path)
+                .map_err(|e| format!("{}: cannot be read: {e}", path.display()))?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            files.push(crate::render::OutFile {
+                path: format!("js/{name}"),
+                bytes,
+            });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod changes;
+mod my_list;
 
 /// How far ahead "next dates" look, and how many are shown.
 const NEXT_DATES_WEEKS: i64 = 8;
@@ -412,6 +413,7 @@ impl<'a> Deriver<'a> {
         pages.extend(self.browse_pages());
         pages.push(self.this_week());
         pages.push(self.changes_page());
+        pages.push(self.my_list_page());
         for i in 0..self.dir.pages.len() {
             pages.push(self.text_page(i));
         }

@@ -465,7 +465,18 @@ fn pages_are_accessible_by_construction() {
         for img in doc.select(&sel("img")) {
             assert!(img.value().attr("alt").is_some(), "{name}: img without alt");
         }
-        assert!(!text.contains("<script"), "{name}: no script needed");
+        // Scripts only enhance: the one allowed form is an external, deferred file from
+        // the site's own js/ folder. No inline scripts (CSP).
+        let allowed = "<script src=\"/js/shortlist.js\" defer></script>";
+        assert!(
+            !text.replace(allowed, "").contains("<script"),
+            "{name}: only {allowed}"
+        );
+        for el in doc.select(&sel("*")) {
+            for (attr, _) in el.value().attrs() {
+                assert!(!attr.starts_with("on"), "{name}: inline handler {attr}");
+            }
+        }
         assert!(!text.contains("style=\""), "{name}: no inline styles (CSP)");
         for url in ["http://", "https://"] {
             // Anything the browser fetches by itself (a canonical link is not fetched).

@@ -3,6 +3,7 @@
 
 pub mod feed;
 pub mod ical;
+pub mod shortlist;
 
 use crate::content::Directory;
 use crate::render::OutFile;
@@ -12,5 +13,6 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
     let mut files = Vec::new();
     files.extend(ical::outputs(dir));
     files.extend(feed::outputs(dir));
+    files.extend(shortlist::outputs(dir));
     files
 }

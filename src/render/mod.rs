@@ -100,6 +100,7 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<Vec<OutFile>, Vec<String>
             .map_err(|e| vec![format!("{image}: cannot be read: {e}")])?;
         files.push(OutFile { path: image, bytes });
     }
+    files.extend(crate::carers::theme_scripts(theme).map_err(|e| vec![e])?);
     files.extend(crate::export::outputs(dir));
     let page_paths: Vec<String> = files
         .iter()
