@@ -24,3 +24,9 @@ echo "== cargo clippy -D warnings"
 cargo clippy --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --all-targets
+echo "== browser tests: carers' tools (shortlist with JavaScript on and off)"
+(
+  cd tests/browser-carers
+  [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+  node --test
+)
