@@ -316,3 +316,52 @@ fn share_email_carries_the_easy_read_summary() {
         Some("https://dayfinder.wyvern.example/activities/oakfield-day-centre/")
     );
 }
+
+#[test]
+fn in_the_week_of_a_cancellation_it_is_on_the_timetable_too() {
+    // Built on Monday 30 November, the 2 December cancellation is in this week's timetable.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let status = Command::new(env!("CARGO_BIN_EXE_signpost"))
+        .current_dir(project())
+        .args(["build", "--today", "2026-11-30", "--output"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let read = |p: &str| {
+        Html::parse_document(&std::fs::read_to_string(out.join(p).join("index.html")).unwrap())
+    };
+    let b = built();
+    let a = b
+        .dir
+        .activities
+        .iter()
+        .find(|a| {
+            a.sessions.iter().any(|s| {
+                s.changes
+                    .iter()
+                    .any(|c| c.kind == ChangeKind::Cancelled && c.date.to_string() == "2026-12-02")
+            })
+        })
+        .unwrap();
+    let week = read("this-week");
+    let row = week
+        .select(&sel("#wednesday ~ table tr, section tr"))
+        .find(|tr| {
+            tr.text().collect::<String>().contains(&a.data.name)
+                && tr.value().attr("class") == Some("row--cancelled")
+        })
+        .expect("cancelled row on the timetable");
+    assert!(row.text().collect::<String>().contains("Cancelled"));
+    for p in [
+        format!("activities/{}", a.id),
+        "when/wednesday".into(),
+        "changes".into(),
+    ] {
+        assert!(
+            text(&read(&p), "main").contains("Cancelled on Wednesday 2 December"),
+            "{p}"
+        );
+    }
+}
