@@ -432,3 +432,44 @@ fn uids_are_stable_between_builds_on_different_days() {
     assert_eq!(first, uids(&later));
     assert!(first.values().map(BTreeSet::len).sum::<usize>() > 50);
 }
+
+#[test]
+fn browse_calendars_hold_the_running_activities_on_their_page() {
+    let b = built();
+    let (mut pages, mut listed) = (0, 0);
+    for folder in ["when", "where", "what"] {
+        for entry in std::fs::read_dir(b.out.join(folder)).unwrap() {
+            let dir = entry.unwrap().path();
+            if !dir.is_dir() {
+                continue;
+            }
+            let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+            let doc = scraper::Html::parse_document(&html);
+            let cards = scraper::Selector::parse("li.card--running h2 a").unwrap();
+            let on_page: BTreeSet<String> = doc
+                .select(&cards)
+                .map(|a| {
+                    a.value()
+                        .attr("href")
+                        .unwrap()
+                        .trim_matches('/')
+                        .trim_start_matches("activities/")
+                        .to_string()
+                })
+                .collect();
+            let in_calendar: BTreeSet<String> = parse(&dir.join("calendar.ics"))
+                .1
+                .into_iter()
+                .map(|e| e.uid.rsplit_once('-').unwrap().0.to_string())
+                .collect();
+            assert_eq!(in_calendar, on_page, "{}", dir.display());
+            pages += 1;
+            listed += on_page.len();
+        }
+    }
+    assert_eq!(
+        pages,
+        12 + b.dir.vocabulary.areas.len() + b.dir.vocabulary.categories.len()
+    );
+    assert!(listed > 200, "{listed} activity listings compared");
+}

@@ -153,3 +153,22 @@ test("without JavaScript: no button, and My list explains what to do", async () 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("printing an activity keeps the Easy Read pictures and drops navigation and tools", async () => {
+  const context = await browser.newContext();
+  const { page, errors } = await open(context);
+  await page.goto(`${base}activities/oakfield-day-centre/`);
+  await page.emulateMedia({ media: "print" });
+  const pictures = page.locator(".easy-read img");
+  const n = await pictures.count();
+  assert.ok(n >= 10, `${n} Easy Read pictures`);
+  for (let i = 0; i < n; i += 1) {
+    const box = await pictures.nth(i).boundingBox();
+    assert.ok(box && box.width >= 20, `picture ${i} is printed`);
+  }
+  for (const hidden of [".nav", ".breadcrumbs", ".tools", ".report", ".footer", "#details"]) {
+    assert.equal(await page.locator(hidden).first().isVisible(), false, `${hidden} is not printed`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
