@@ -4,6 +4,7 @@
 //! into a `Directory`, `site` derives what every page needs, `render` writes HTML and CSS
 //! in memory, and `output` stages the result and swaps it into place.
 
+pub mod carers;
 pub mod content;
 pub mod diagnostics;
 pub mod easy_read;

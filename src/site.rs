@@ -14,6 +14,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod changes;
+mod my_list;
+
 /// How far ahead "next dates" look, and how many are shown.
 const NEXT_DATES_WEEKS: i64 = 8;
 const NEXT_DATES_SHOWN: usize = 10;
@@ -378,6 +381,7 @@ impl<'a> Deriver<'a> {
         } else {
             meta.path.clone()
         };
+        crate::carers::extend_context(&self.dir.site, &meta, &mut ctx);
         ctx.insert("meta", &meta);
         PageSpec {
             path: file,
@@ -408,6 +412,8 @@ impl<'a> Deriver<'a> {
         pages.push(self.changing_places_index());
         pages.extend(self.browse_pages());
         pages.push(self.this_week());
+        pages.push(self.changes_page());
+        pages.push(self.my_list_page());
         for i in 0..self.dir.pages.len() {
             pages.push(self.text_page(i));
         }

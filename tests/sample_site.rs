@@ -477,6 +477,11 @@ fn pages_are_accessible_by_construction() {
                 "{name}: inline code"
             );
         }
+        for el in doc.select(&sel("*")) {
+            for (attr, _) in el.value().attrs() {
+                assert!(!attr.starts_with("on"), "{name}: inline handler {attr}");
+            }
+        }
         assert!(!text.contains("style=\""), "{name}: no inline styles (CSP)");
         for url in ["http://", "https://"] {
             // Anything the browser fetches by itself (a canonical link is not fetched).

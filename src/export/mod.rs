@@ -1,11 +1,18 @@
 //! Machine-readable outputs built from the same directory as the pages: each is one module
 //! that turns the `Directory` into files. None parses content again; none knows another.
 
+pub mod feed;
+pub mod ical;
+pub mod shortlist;
+
 use crate::content::Directory;
 use crate::render::OutFile;
 
 /// Every export file of the site. Each exporter adds its files here.
 pub fn outputs(dir: &Directory) -> Vec<OutFile> {
-    let _ = dir;
-    Vec::new()
+    let mut files = Vec::new();
+    files.extend(ical::outputs(dir));
+    files.extend(feed::outputs(dir));
+    files.extend(shortlist::outputs(dir));
+    files
 }

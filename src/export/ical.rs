@@ -1,0 +1,434 @@
+//! Calendar files (RFC 5545) for activities, providers and the browse pages carers use.
+//!
+//! Each session is one repeating event in Europe/London time: an RRULE for its pattern,
+//! EXDATEs for cancelled dates and an overriding event (RECURRENCE-ID) for each moved
+//! date. UIDs come from the activity id and the session's position, so a calendar app
+//! that subscribes updates its events instead of adding copies. DTSTAMP comes from the
+//! build's "today", so the same content gives the same bytes.
+
+use crate::content::model::{Status, WeekOfMonth};
+use crate::content::{Activity, Directory};
+use crate::render::OutFile;
+use crate::schedule::{ChangeKind, Recurrence, Session, Time, ALL_DAYS};
+use jiff::civil::Date;
+use jiff::Span;
+
+/// The file name of every calendar, next to the page it belongs to.
+pub const FILE_NAME: &str = "calendar.ics";
+
+/// How far past the first possible date we look for a session's first occurrence.
+const FIRST_DATE_SEARCH_DAYS: i64 = 400;
+
+/// Every calendar file of the site.
+pub fn outputs(dir: &Directory) -> Vec<OutFile> {
+    let mut files = Vec::new();
+    let all = |_: &Session| true;
+    for a in &dir.activities {
+        let path = format!("activities/{}/", a.id);
+        files.push(file(dir, &path, &a.data.name, &[(a, &all)]));
+    }
+    for p in &dir.providers {
+        let path = format!("providers/{}/", p.id);
+        let items: Vec<Item> = p
+            .activities
+            .iter()
+            .map(|&i| (&dir.activities[i], &all as &dyn Fn(&Session) -> bool))
+            .collect();
+        files.push(file(dir, &path, &p.data.name, &items));
+    }
+    for (id, label, test) in when_filters() {
+        let items: Vec<Item> = dir
+            .activities
+            .iter()
+            .filter(|a| a.sessions.iter().any(&test))
+            .map(|a| (a, &*test))
+            .collect();
+        files.push(file(dir, &format!("when/{id}/"), &label, &items));
+    }
+    for area in &dir.vocabulary.areas {
+        let in_area = |s: &Session| {
+            s.venue
+                .as_deref()
+                .and_then(|v| dir.venue(v))
+                .is_some_and(|v| v.data.area == area.id)
+        };
+        let items: Vec<Item> = dir
+            .activities
+            .iter()
+            .filter(|a| a.sessions.iter().any(in_area))
+            .map(|a| (a, &in_area as &dyn Fn(&Session) -> bool))
+            .collect();
+        files.push(file(
+            dir,
+            &format!("where/{}/", area.id),
+            &area.label,
+            &items,
+        ));
+    }
+    for category in &dir.vocabulary.categories {
+        let items: Vec<Item> = dir
+            .activities
+            .iter()
+            .filter(|a| a.data.categories.contains(&category.id))
+            .map(|a| (a, &all as &dyn Fn(&Session) -> bool))
+            .collect();
+        files.push(file(
+            dir,
+            &format!("what/{}/", category.id),
+            &category.label,
+            &items,
+        ));
+    }
+    files
+}
+
+type SessionTest = Box<dyn Fn(&Session) -> bool>;
+
+/// An activity and which of its sessions belong in a calendar.
+type Item<'a> = (&'a Activity, &'a dyn Fn(&Session) -> bool);
+
+/// The "When" browse pages and which sessions belong on each (the same rules as the pages).
+fn when_filters() -> Vec<(String, String, SessionTest)> {
+    let mut out: Vec<(String, String, SessionTest)> = ALL_DAYS
+        .iter()
+        .map(|&d| {
+            (
+                d.id().to_string(),
+                format!("{}s", d.name()),
+                Box::new(move |s: &Session| s.day == d) as SessionTest,
+            )
+        })
+        .collect();
+    out.push((
+        "mornings".into(),
+        "Mornings".into(),
+        Box::new(Session::is_morning),
+    ));
+    out.push((
+        "afternoons".into(),
+        "Afternoons".into(),
+        Box::new(Session::is_afternoon),
+    ));
+    out.push((
+        "evenings".into(),
+        "Evenings".into(),
+        Box::new(Session::is_evening),
+    ));
+    out.push((
+        "weekends".into(),
+        "Weekends".into(),
+        Box::new(Session::is_weekend),
+    ));
+    out.push((
+        "evenings-and-weekends".into(),
+        "Evenings and weekends".into(),
+        Box::new(|s: &Session| s.is_evening() || s.is_weekend()),
+    ));
+    out
+}
+
+/// The site address with exactly one trailing slash.
+pub fn base(dir: &Directory) -> String {
+    format!("{}/", dir.site.base_url.trim_end_matches('/'))
+}
+
+/// The host name of the site, for UIDs: "dayfinder.wyvern.example".
+pub fn host(dir: &Directory) -> String {
+    let after = dir
+        .site
+        .base_url
+        .split_once("://")
+        .map(|x| x.1)
+        .unwrap_or(&dir.site.base_url);
+    after.split('/').next().unwrap_or(after).to_string()
+}
+
+fn file(dir: &Directory, page: &str, name: &str, items: &[Item]) -> OutFile {
+    let mut cal = Writer::default();
+    cal.raw("BEGIN:VCALENDAR");
+    cal.raw("VERSION:2.0");
+    cal.text("PRODID", &format!("-//Signpost//{}//EN", dir.site.name));
+    cal.raw("CALSCALE:GREGORIAN");
+    cal.raw("METHOD:PUBLISH");
+    cal.text("X-WR-CALNAME", &format!("{} – {}", name, dir.site.name));
+    cal.raw("X-WR-TIMEZONE:Europe/London");
+    cal.text("URL", &format!("{}{page}", base(dir)));
+    vtimezone(&mut cal);
+    for (a, test) in items {
+        events(dir, a, test, &mut cal);
+    }
+    cal.raw("END:VCALENDAR");
+    OutFile {
+        path: format!("{page}{FILE_NAME}"),
+        bytes: cal.out.into_bytes(),
+    }
+}
+
+/// Europe/London since 1996: BST from 01:00 UTC on the last Sunday of March to 01:00 UTC
+/// on the last Sunday of October. DTSTARTs are in local time before each change.
+fn vtimezone(cal: &mut Writer) {
+    for line in [
+        "BEGIN:VTIMEZONE",
+        "TZID:Europe/London",
+        "X-LIC-LOCATION:Europe/London",
+        "BEGIN:DAYLIGHT",
+        "TZOFFSETFROM:+0000",
+        "TZOFFSETTO:+0100",
+        "TZNAME:BST",
+        "DTSTART:19810329T010000",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+        "END:DAYLIGHT",
+        "BEGIN:STANDARD",
+        "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0000",
+        "TZNAME:GMT",
+        "DTSTART:19961027T020000",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ] {
+        cal.raw(line);
+    }
+}
+
+fn local(date: Date, time: Time) -> String {
+    format!(
+        "{}T{:02}{:02}00",
+        date.strftime("%Y%m%d"),
+        time.hours(),
+        time.minutes()
+    )
+}
+
+fn byday(s: &Session) -> &'static str {
+    match s.day.id() {
+        "monday" => "MO",
+        "tuesday" => "TU",
+        "wednesday" => "WE",
+        "thursday" => "TH",
+        "friday" => "FR",
+        "saturday" => "SA",
+        _ => "SU",
+    }
+}
+
+/// The RRULE value for a session, without UNTIL.
+fn rrule(s: &Session) -> String {
+    let day = byday(s);
+    match s.recurrence {
+        Recurrence::Weekly => format!("FREQ=WEEKLY;BYDAY={day}"),
+        Recurrence::Fortnightly(_) => format!("FREQ=WEEKLY;INTERVAL=2;BYDAY={day}"),
+        Recurrence::Monthly(week) => {
+            let n = match week {
+                WeekOfMonth::First => "1",
+                WeekOfMonth::Second => "2",
+                WeekOfMonth::Third => "3",
+                WeekOfMonth::Fourth => "4",
+                WeekOfMonth::Last => "-1",
+            };
+            format!("FREQ=MONTHLY;BYDAY={n}{day}")
+        }
+    }
+}
+
+/// The first date the session runs on, counting from its `from` date or, without one,
+/// from the date staff last checked the listing (stable from build to build).
+fn first_date(s: &Session, not_before: Date) -> Option<Date> {
+    let start = s.from.unwrap_or(not_before);
+    (0..FIRST_DATE_SEARCH_DAYS)
+        .filter_map(|d| start.checked_add(Span::new().days(d)).ok())
+        .find(|&d| s.runs_on(d))
+}
+
+/// UNTIL must be in UTC when DTSTART has a TZID: the end of the last day, London time.
+fn until_utc(until: Date) -> Option<String> {
+    let tz = jiff::tz::TimeZone::get("Europe/London").ok()?;
+    let end = until.at(23, 59, 59, 0).to_zoned_datetime(tz).ok()?;
+    Some(end.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string())
+}
+
+fn location(dir: &Directory, venue: Option<&str>, online: bool) -> Option<String> {
+    match venue.and_then(|v| dir.venue(v)) {
+        Some(v) => Some(format!(
+            "{}, {}, {}",
+            v.data.name, v.data.address, v.data.postcode
+        )),
+        None if online => Some("Online".into()),
+        None => None,
+    }
+}
+
+fn events(dir: &Directory, a: &Activity, test: &dyn Fn(&Session) -> bool, cal: &mut Writer) {
+    if a.data.status != Status::Running {
+        return;
+    }
+    let provider = &dir.providers[a.provider];
+    let url = format!("{}activities/{}/", base(dir), a.id);
+    let dtstamp = format!("{}T000000Z", dir.today.strftime("%Y%m%d"));
+    let host = host(dir);
+    for (n, s) in a.sessions.iter().enumerate() {
+        if !test(s) {
+            continue;
+        }
+        let Some(first) = first_date(s, provider.reviewed) else {
+            continue;
+        };
+        let uid = format!("{}-{}@{host}", a.id, n + 1);
+        let mut description = format!("{}\nRun by {}.", a.data.summary.trim(), provider.data.name);
+        if let Some(phone) = &provider.data.phone {
+            description.push_str(&format!(" Phone {phone}."));
+        }
+        description.push_str(&format!("\nDetails and changes: {url}"));
+        let place = location(dir, s.venue.as_deref(), s.online);
+
+        cal.raw("BEGIN:VEVENT");
+        cal.text("UID", &uid);
+        cal.raw(&format!("DTSTAMP:{dtstamp}"));
+        cal.raw(&format!(
+            "DTSTART;TZID=Europe/London:{}",
+            local(first, s.start)
+        ));
+        cal.raw(&format!("DTEND;TZID=Europe/London:{}", local(first, s.end)));
+        let mut rule = rrule(s);
+        if let Some(until) = s.until.and_then(until_utc) {
+            rule.push_str(&format!(";UNTIL={until}"));
+        }
+        cal.raw(&format!("RRULE:{rule}"));
+        let mut changes: Vec<_> = s
+            .changes
+            .iter()
+            .filter(|c| c.date >= first && s.runs_on(c.date))
+            .collect();
+        changes.sort_by_key(|c| c.date);
+        for c in &changes {
+            if c.kind == ChangeKind::Cancelled {
+                cal.raw(&format!(
+                    "EXDATE;TZID=Europe/London:{}",
+                    local(c.date, s.start)
+                ));
+            }
+        }
+        cal.text("SUMMARY", &a.data.name);
+        if let Some(place) = &place {
+            cal.text("LOCATION", place);
+        }
+        cal.text("DESCRIPTION", &description);
+        cal.text("URL", &url);
+        cal.raw("END:VEVENT");
+
+        for c in &changes {
+            let ChangeKind::Moved { start, end, venue } = &c.kind else {
+                continue;
+            };
+            let venue = venue.as_deref().or(s.venue.as_deref());
+            let mut note = format!(
+                "New time or place on this date. Usually {} to {}.",
+                s.start.easy(),
+                s.end.easy()
+            );
+            if let Some(reason) = &c.reason {
+                note.push_str(&format!(" {}", reason.trim()));
+            }
+            cal.raw("BEGIN:VEVENT");
+            cal.text("UID", &uid);
+            cal.raw(&format!("DTSTAMP:{dtstamp}"));
+            cal.raw(&format!(
+                "RECURRENCE-ID;TZID=Europe/London:{}",
+                local(c.date, s.start)
+            ));
+            cal.raw(&format!(
+                "DTSTART;TZID=Europe/London:{}",
+                local(c.date, *start)
+            ));
+            cal.raw(&format!("DTEND;TZID=Europe/London:{}", local(c.date, *end)));
+            cal.text("SUMMARY", &format!("{} (changed)", a.data.name));
+            if let Some(place) = location(dir, venue, s.online) {
+                cal.text("LOCATION", &place);
+            }
+            cal.text("DESCRIPTION", &format!("{note}\n{description}"));
+            cal.text("URL", &url);
+            cal.raw("END:VEVENT");
+        }
+    }
+}
+
+/// Writes content lines: CRLF endings, folded at 75 octets, TEXT values escaped.
+#[derive(Default)]
+pub struct Writer {
+    pub out: String,
+}
+
+impl Writer {
+    /// A property whose value is already in iCalendar form.
+    pub fn raw(&mut self, line: &str) {
+        fold_into(&mut self.out, line);
+    }
+
+    /// A TEXT property: the value is escaped (RFC 5545 3.3.11).
+    pub fn text(&mut self, name: &str, value: &str) {
+        self.raw(&format!("{name}:{}", escape_text(value)));
+    }
+}
+
+pub fn escape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Appends `line` folded so no physical line is over 75 octets (never inside a character).
+pub fn fold_into(out: &mut String, line: &str) {
+    let mut used = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if used + len > 75 {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push(c);
+        used += len;
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_at_75_octets_without_splitting_characters() {
+        let mut out = String::new();
+        let long = format!("DESCRIPTION:{}", "é".repeat(60));
+        fold_into(&mut out, &long);
+        for physical in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(physical.len() <= 75, "{} octets", physical.len());
+        }
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded, format!("{long}\r\n"));
+    }
+
+    #[test]
+    fn escapes_text() {
+        assert_eq!(
+            escape_text("Tea, cake; and \\ more\nthings"),
+            "Tea\\, cake\\; and \\\\ more\\nthings"
+        );
+    }
+
+    #[test]
+    fn until_is_end_of_day_in_utc() {
+        let d: Date = "2027-07-20".parse().unwrap();
+        assert_eq!(until_utc(d).unwrap(), "20270720T225959Z");
+        let d: Date = "2027-01-20".parse().unwrap();
+        assert_eq!(until_utc(d).unwrap(), "20270120T235959Z");
+    }
+}
