@@ -411,7 +411,8 @@ impl<'a> Deriver<'a> {
         }
         pages.push(self.changing_places_index());
         pages.extend(self.browse_pages());
-        pages.push(self.this_week());
+        pages.push(self.week_timetable(0));
+        pages.push(self.week_timetable(1));
         pages.push(self.changes_page());
         pages.push(self.my_list_page());
         for i in 0..self.dir.pages.len() {
@@ -1297,11 +1298,13 @@ impl<'a> Deriver<'a> {
     }
 
     /// "What's on this week": Monday to Sunday of the week holding today.
-    fn this_week(&mut self) -> PageSpec {
+    /// "What's on this week" (`weeks_ahead` 0) or "What's on next week" (1): Monday to Sunday.
+    fn week_timetable(&mut self, weeks_ahead: i64) -> PageSpec {
         let dir = self.dir;
         let today = self.today();
         let monday = today
             .checked_sub(Span::new().days(today.weekday().to_monday_zero_offset() as i64))
+            .and_then(|m| m.checked_add(Span::new().weeks(weeks_ahead)))
             .unwrap_or(today);
         let mut days: Vec<TimetableDay> = Vec::new();
         let mut entries: BTreeMap<Date, Vec<TimetableEntry>> = BTreeMap::new();
@@ -1342,16 +1345,36 @@ impl<'a> Deriver<'a> {
                 entries: list,
             });
         }
+        let (title, path, other) = if weeks_ahead == 0 {
+            (
+                "What's on this week",
+                "this-week/",
+                ("What's on next week", "next-week/"),
+            )
+        } else {
+            (
+                "What's on next week",
+                "next-week/",
+                ("What's on this week", "this-week/"),
+            )
+        };
         let mut ctx = tera::Context::new();
         ctx.insert("days", &days);
         ctx.insert(
             "week",
             &format!("{} to {}", long_date(monday), long_date(sunday)),
         );
+        ctx.insert(
+            "other_week",
+            &Link {
+                label: other.0.to_string(),
+                url: self.url(other.1),
+            },
+        );
         let meta = self.meta(
-            "What's on this week",
-            "Every session this week, Monday to Sunday, with changes and cancellations.",
-            "this-week/",
+            title,
+            "Every session in the week, Monday to Sunday, with changes and cancellations.",
+            path,
             "timetable",
             vec![("Home", "")],
         );
