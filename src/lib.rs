@@ -16,6 +16,7 @@ pub mod schedule;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod synthetic;
 
 use content::Directory;
 use diagnostics::{Diagnostic, Diagnostics};
