@@ -1,11 +1,14 @@
 //! Machine-readable outputs built from the same directory as the pages: each is one module
 //! that turns the `Directory` into files. None parses content again; none knows another.
 
+pub mod open_referral;
+
 use crate::content::Directory;
 use crate::render::OutFile;
 
 /// Every export file of the site. Each exporter adds its files here.
 pub fn outputs(dir: &Directory) -> Vec<OutFile> {
-    let _ = dir;
-    Vec::new()
+    let mut files = Vec::new();
+    files.extend(open_referral::outputs(dir));
+    files
 }
