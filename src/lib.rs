@@ -8,6 +8,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod easy_read;
 pub mod export;
+pub mod import;
 pub mod output;
 pub mod pictures;
 pub mod render;

@@ -334,3 +334,229 @@ fn ids_are_stable_uuids_derived_from_listing_ids() {
         .unwrap()
         .starts_with("2026-12-09: cancelled."));
 }
+
+/// A fresh content folder holding the sample's site, vocabulary and Changing Places (what
+/// an import needs beside it), but no providers or venues.
+fn empty_content(with_changing_places: bool) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = tmp.path().join("content");
+    std::fs::create_dir_all(c.join("changing-places")).unwrap();
+    for f in ["site.yaml", "vocabulary.yaml"] {
+        std::fs::copy(project().join("content").join(f), c.join(f)).unwrap();
+    }
+    if !with_changing_places {
+        return tmp;
+    }
+    for e in std::fs::read_dir(project().join("content/changing-places")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), c.join("changing-places").join(e.file_name())).unwrap();
+    }
+    tmp
+}
+
+fn import(format: &str, files: &[PathBuf], content: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new(bin())
+        .args(["import", format])
+        .args(files)
+        .arg("--content")
+        .arg(content)
+        .args(["--today", TODAY])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_profiles_example_files_import_and_build() {
+    let Some(shared) = shared() else { return };
+    let examples: Vec<PathBuf> = {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(shared.join("examples"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(examples.len() >= 6, "the examples are there");
+    let mut imported = 0;
+    for file in &examples {
+        let tmp = empty_content(false);
+        let content = tmp.path().join("content");
+        let out = import("openreferral", std::slice::from_ref(file), &content, &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", file.display());
+        let has_services = std::fs::read_to_string(file)
+            .unwrap()
+            .contains("\"status\"");
+        if has_services {
+            assert!(out.status.success(), "{}: {stderr}", file.display());
+            assert!(stderr.contains("Imported 1 service"), "{stderr}");
+            build(&content, &tmp.path().join("public"));
+            imported += 1;
+        } else {
+            // Taxonomies and bare organizations hold no activity to list: a clear refusal.
+            assert!(!out.status.success());
+            assert!(stderr.contains("nothing to import"), "{stderr}");
+        }
+    }
+    assert!(imported >= 5, "{imported} example files imported");
+
+    // All together: one provider, one activity with its Thursday and Friday sessions.
+    let tmp = empty_content(false);
+    let content = tmp.path().join("content");
+    let out = import("openreferral", &examples, &content, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = tmp.path().join("public");
+    build(&content, &public);
+    let provider =
+        std::fs::read_to_string(content.join("providers/example-organization-inc.md")).unwrap();
+    assert!(
+        provider.contains("name: Community Counselling"),
+        "{provider}"
+    );
+    assert!(provider.contains("day: thursday") && provider.contains("day: friday"));
+    assert!(provider.contains("registration: Company number 1234567"));
+    let venue = std::fs::read_to_string(content.join("venues/mycity-civic-center.yaml")).unwrap();
+    assert!(venue.contains("postcode: ABC 1234"), "{venue}");
+    assert!(
+        venue.contains("hearing-loop"),
+        "the induction loop is recognised: {venue}"
+    );
+    // What could not be kept is said, not dropped silently.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bymonthday"), "{stderr}");
+    assert!(stderr.contains("is an area in vocabulary.yaml"), "{stderr}");
+}
+
+#[test]
+fn import_refuses_to_overwrite_and_explains_bad_input() {
+    let Some(shared) = shared() else { return };
+    let file = shared.join("examples/service_full.json");
+    let tmp = empty_content(false);
+    let content = tmp.path().join("content");
+    assert!(
+        import("openreferral", std::slice::from_ref(&file), &content, &[])
+            .status
+            .success()
+    );
+    let again = import("openreferral", std::slice::from_ref(&file), &content, &[]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exist"));
+    assert!(import(
+        "openreferral",
+        std::slice::from_ref(&file),
+        &content,
+        &["--force"]
+    )
+    .status
+    .success());
+
+    let bad = tmp.path().join("bad.json");
+    std::fs::write(&bad, "{\"name\": ").unwrap();
+    let out = import("openreferral", &[bad], &content, &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not JSON"));
+
+    let csv = tmp.path().join("bad.csv");
+    std::fs::write(
+        &csv,
+        "activity,provider,day,start,end\nArt,Brightside,Funday,10:00,12:00\n",
+    )
+    .unwrap();
+    let out = import("csv", &[csv], &content, &["--force"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("bad.csv:2: day \"Funday\" is not a day"),
+        "{stderr}"
+    );
+}
+
+/// Every single-service file of an Open Referral export, by name.
+fn services_of(public: &Path) -> BTreeMap<String, Value> {
+    json_files(&public.join("openreferral/services"))
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("page-") && k != "index.json")
+        .collect()
+}
+
+#[test]
+fn export_import_export_gives_the_same_services() {
+    let first = services_of(&sample().out);
+    let tmp = empty_content(true);
+    let content = tmp.path().join("content");
+    let files: Vec<PathBuf> = first
+        .keys()
+        .map(|k| sample().out.join("openreferral/services").join(k))
+        .collect();
+    let out = import("openreferral", &files, &content, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = tmp.path().join("public");
+    build(&content, &public);
+    let second = services_of(&public);
+    assert_eq!(first.len(), second.len());
+    for (name, a) in &first {
+        let b = second
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} is missing after the round trip"));
+        assert!(
+            a == b,
+            "{name} differs after the round trip: {}",
+            difference(a, b, "").unwrap_or_default()
+        );
+    }
+}
+
+#[test]
+fn sessions_csv_imports_into_listings_that_build() {
+    let csv = sample().out.join("data/sessions.csv");
+    let tmp = empty_content(true);
+    let content = tmp.path().join("content");
+    let out = import("csv", std::slice::from_ref(&csv), &content, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = tmp.path().join("public");
+    build(&content, &public);
+    // Same sessions, row for row (the CSV holds everything its own columns say).
+    let again = std::fs::read_to_string(public.join("data/sessions.csv")).unwrap();
+    let original = std::fs::read_to_string(&csv).unwrap();
+    let rows = |t: &str| {
+        let mut r: Vec<String> = t.lines().skip(1).map(str::to_string).collect();
+        r.sort();
+        r
+    };
+    assert_eq!(rows(&again).len(), rows(&original).len());
+    assert_eq!(rows(&again), rows(&original));
+}
+
+/// Where two values first differ, as a JSON pointer with both values.
+fn difference(a: &Value, b: &Value, at: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => x.keys().chain(y.keys()).find_map(|k| {
+            difference(
+                &x.get(k).cloned().unwrap_or(Value::Null),
+                &y.get(k).cloned().unwrap_or(Value::Null),
+                &format!("{at}/{k}"),
+            )
+        }),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| difference(p, q, &format!("{at}/{i}"))),
+        _ if a == b => None,
+        _ => Some(format!("{at}: {a} then {b}")),
+    }
+}

@@ -1,6 +1,7 @@
 //! Machine-readable outputs built from the same directory as the pages: each is one module
 //! that turns the `Directory` into files. None parses content again; none knows another.
 
+pub mod csv;
 pub mod open_referral;
 
 use crate::content::Directory;
@@ -10,5 +11,6 @@ use crate::render::OutFile;
 pub fn outputs(dir: &Directory) -> Vec<OutFile> {
     let mut files = Vec::new();
     files.extend(open_referral::outputs(dir));
+    files.extend(csv::outputs(dir));
     files
 }
