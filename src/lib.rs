@@ -5,6 +5,7 @@
 //! in memory, and `output` stages the result and swaps it into place.
 
 pub mod content;
+pub mod coverage;
 pub mod diagnostics;
 pub mod easy_read;
 pub mod export;
