@@ -299,3 +299,192 @@ fn providers_csv_lists_every_provider() {
         assert_eq!(row["phone"], p.data.phone.clone().unwrap_or_default());
     }
 }
+
+/// The schema.org types Signpost writes, each with the properties it uses: every one
+/// checked against schema.org's definitions (a property is listed only under a type it
+/// belongs to, directly or through a parent type such as Thing or CreativeWork).
+const SCHEMA_ORG: [(&str, &[&str]); 12] = [
+    ("WebSite", &["name", "url", "inLanguage", "publisher"]),
+    ("GovernmentOrganization", &["name"]),
+    (
+        "Organization",
+        &["name", "description", "url", "telephone", "email", "sameAs"],
+    ),
+    (
+        "Event",
+        &[
+            "name",
+            "description",
+            "url",
+            "eventSchedule",
+            "location",
+            "eventAttendanceMode",
+            "eventStatus",
+            "organizer",
+            "isAccessibleForFree",
+            "offers",
+            "audience",
+            "inLanguage",
+        ],
+    ),
+    (
+        "Schedule",
+        &[
+            "byDay",
+            "startTime",
+            "endTime",
+            "scheduleTimezone",
+            "repeatFrequency",
+            "byMonthWeek",
+            "startDate",
+            "endDate",
+        ],
+    ),
+    (
+        "Place",
+        &["name", "url", "address", "geo", "amenityFeature"],
+    ),
+    (
+        "PostalAddress",
+        &[
+            "streetAddress",
+            "postalCode",
+            "addressLocality",
+            "addressCountry",
+        ],
+    ),
+    ("GeoCoordinates", &["latitude", "longitude"]),
+    ("LocationFeatureSpecification", &["name", "value"]),
+    ("VirtualLocation", &["name"]),
+    ("Offer", &["price", "priceCurrency"]),
+    ("Audience", &["audienceType"]),
+];
+
+/// Enumeration members used as values (schema.org URLs).
+const ENUM_VALUES: [&str; 11] = [
+    "https://schema.org/Monday",
+    "https://schema.org/Tuesday",
+    "https://schema.org/Wednesday",
+    "https://schema.org/Thursday",
+    "https://schema.org/Friday",
+    "https://schema.org/Saturday",
+    "https://schema.org/Sunday",
+    "https://schema.org/OfflineEventAttendanceMode",
+    "https://schema.org/OnlineEventAttendanceMode",
+    "https://schema.org/EventScheduled",
+    "https://schema.org/EventCancelled",
+];
+
+fn check_node(v: &serde_json::Value, at: &str, types: &mut BTreeMap<String, usize>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            let ty = m
+                .get("@type")
+                .and_then(|t| t.as_str())
+                .unwrap_or_else(|| panic!("{at}: object without @type"));
+            let allowed = SCHEMA_ORG
+                .iter()
+                .find(|(t, _)| *t == ty)
+                .unwrap_or_else(|| panic!("{at}: type {ty} is not on the allow-list"))
+                .1;
+            *types.entry(ty.to_string()).or_insert(0) += 1;
+            for (k, x) in m {
+                if k == "@type" {
+                    continue;
+                }
+                assert!(
+                    allowed.contains(&k.as_str()),
+                    "{at}: {ty} has no property {k}"
+                );
+                check_node(x, &format!("{at}/{k}"), types);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| check_node(x, at, types)),
+        serde_json::Value::String(s) if s.starts_with("https://schema.org/") => {
+            assert!(
+                ENUM_VALUES.contains(&s.as_str()),
+                "{at}: {s} is not a schema.org value we know"
+            )
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_page_has_valid_schema_org_json_ld() {
+    let b = built();
+    let script = Selector::parse("script[type='application/ld+json']").unwrap();
+    let mut pages = 0;
+    let mut all_types = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&b.out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let p = entry.path();
+        if p.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let rel = p
+            .strip_prefix(&b.out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let doc = Html::parse_document(&std::fs::read_to_string(p).unwrap());
+        let blocks: Vec<String> = doc.select(&script).map(|s| s.text().collect()).collect();
+        assert_eq!(blocks.len(), 1, "{rel}: one JSON-LD block");
+        let v: serde_json::Value =
+            serde_json::from_str(&blocks[0]).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert_eq!(v["@context"], "https://schema.org");
+        let mut types = BTreeMap::new();
+        check_node(&v["@graph"], &rel, &mut types);
+        assert_eq!(types.get("WebSite"), Some(&1), "{rel}");
+        let parts: Vec<&str> = rel.split('/').collect();
+        if let [folder, id, "index.html"] = parts.as_slice() {
+            match *folder {
+                "activities" => {
+                    let a = b.dir.activities.iter().find(|a| a.id == *id).unwrap();
+                    assert_eq!(
+                        types.get("Event").copied().unwrap_or(0),
+                        a.sessions.len(),
+                        "{rel}: one Event per session"
+                    );
+                    assert_eq!(
+                        types.get("Schedule").copied().unwrap_or(0),
+                        a.sessions.len()
+                    );
+                }
+                "venues" => {
+                    let v = b.dir.venue(id).unwrap();
+                    assert_eq!(types.get("Place"), Some(&1), "{rel}");
+                    assert_eq!(
+                        types
+                            .get("LocationFeatureSpecification")
+                            .copied()
+                            .unwrap_or(0),
+                        v.access.len(),
+                        "{rel}: access facilities as amenityFeature"
+                    );
+                }
+                "providers" => assert_eq!(types.get("Organization"), Some(&1), "{rel}"),
+                _ => {}
+            }
+        }
+        for (t, n) in types {
+            *all_types.entry(t).or_insert(0) += n;
+        }
+        pages += 1;
+    }
+    assert!(pages > 100);
+    for t in [
+        "Event",
+        "Schedule",
+        "Place",
+        "LocationFeatureSpecification",
+        "Organization",
+    ] {
+        assert!(
+            all_types.get(t).copied().unwrap_or(0) > 0,
+            "{t} is used somewhere"
+        );
+    }
+}

@@ -465,7 +465,28 @@ fn pages_are_accessible_by_construction() {
         for img in doc.select(&sel("img")) {
             assert!(img.value().attr("alt").is_some(), "{name}: img without alt");
         }
-        assert!(!text.contains("<script"), "{name}: no script needed");
+        // Only JSON-LD data blocks (never executed) and same-site external scripts; never
+        // an inline executable script.
+        let script_tags = text.matches("<script").count();
+        let scripts: Vec<_> = doc.select(&sel("script")).collect();
+        assert_eq!(scripts.len(), script_tags, "{name}: every script parsed");
+        for script in &scripts {
+            let v = script.value();
+            match (v.attr("type"), v.attr("src")) {
+                (Some("application/ld+json"), None) => {
+                    let json: String = script.text().collect();
+                    assert!(
+                        !json.contains("</"),
+                        "{name}: JSON-LD cannot close the script"
+                    );
+                }
+                (_, Some(src)) => assert!(
+                    !src.contains("//") && !src.starts_with("data:"),
+                    "{name}: external script {src} must be same-site"
+                ),
+                _ => panic!("{name}: inline executable script"),
+            }
+        }
         assert!(!text.contains("style=\""), "{name}: no inline styles (CSP)");
         for url in ["http://", "https://"] {
             // Anything the browser fetches by itself (a canonical link is not fetched).

@@ -2,6 +2,7 @@
 //! that turns the `Directory` into files. None parses content again; none knows another.
 
 pub mod csv;
+pub mod json_ld;
 pub mod open_referral;
 
 use crate::content::Directory;
