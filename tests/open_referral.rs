@@ -2,7 +2,7 @@
 //! importers (Open Referral JSON and CSV), including the profile's own example files.
 //!
 //! The schemas and examples are not the project's: they are read from the shared folder
-//! (`$SIGNPOST_SHARED`, else `../shared` beside the project, else `/work/shared`). Where it
+//! (`$SIGNPOST_SHARED` when set, else `../shared` beside the project, else `/work/shared`). Where it
 //! is absent the tests that need it say so loudly on stderr and skip.
 
 use serde_json::Value;
@@ -23,12 +23,17 @@ fn project() -> PathBuf {
 
 /// The Open Referral material, or None after a loud message.
 fn shared() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
     if let Some(s) = std::env::var_os("SIGNPOST_SHARED") {
-        candidates.push(PathBuf::from(s));
+        // Set on purpose: a wrong value is a mistake to report, not a reason to skip.
+        let dir = PathBuf::from(s).join("openreferral");
+        assert!(
+            dir.join("schema/compiled/service.json").is_file(),
+            "SIGNPOST_SHARED is set but {} has no schema/compiled/service.json",
+            dir.display()
+        );
+        return Some(dir);
     }
-    candidates.push(project().join("../shared"));
-    candidates.push(PathBuf::from("/work/shared"));
+    let candidates = [project().join("../shared"), PathBuf::from("/work/shared")];
     for c in &candidates {
         let dir = c.join("openreferral");
         if dir.join("schema/compiled/service.json").is_file() {
