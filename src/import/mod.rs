@@ -351,3 +351,76 @@ pub fn run(
         notes: draft.notes,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_come_from_signpost_addresses_or_names() {
+        assert_eq!(
+            id_from(
+                Some("https://x.example/activities/art-club/"),
+                "activities",
+                "Art"
+            ),
+            "art-club"
+        );
+        assert_eq!(
+            id_from(
+                Some("https://provider.example/art"),
+                "activities",
+                "Art & Craft Club!"
+            ),
+            "art-craft-club"
+        );
+        assert_eq!(id_from(None, "venues", "???"), "imported");
+    }
+
+    #[test]
+    fn words_map_onto_the_vocabulary() {
+        let vocab: VocabularyFile = serde_yaml::from_str(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/content/vocabulary.yaml"
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+        let m = Mapper {
+            vocab,
+            changing_places: BTreeMap::new(),
+        };
+        assert_eq!(
+            m.map(VocabKind::Access, "Hearing loop").as_deref(),
+            Some("hearing-loop")
+        );
+        assert_eq!(
+            m.map(VocabKind::Access, "hearing-loop").as_deref(),
+            Some("hearing-loop")
+        );
+        assert_eq!(
+            m.map(VocabKind::Access, "loo").as_deref(),
+            Some("accessible-toilet")
+        );
+        assert_eq!(m.map(VocabKind::Area, "Atlantis"), None);
+        assert_eq!(
+            m.guess(
+                VocabKind::Access,
+                "Induction loops for hearing aids. Wheelchair access."
+            ),
+            vec!["hearing-loop".to_string(), "step-free".to_string()]
+        );
+        let mut notes = Vec::new();
+        let got = m.map_all(
+            VocabKind::WhoFor,
+            &["Martians".into()],
+            "",
+            "svc",
+            &mut notes,
+        );
+        assert_eq!(got.len(), 1, "falls back to a term so the listing checks");
+        assert!(notes[0].contains("\"Martians\" is not"), "{notes:?}");
+        assert!(notes[1].contains("check it"));
+    }
+}

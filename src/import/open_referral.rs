@@ -745,3 +745,60 @@ fn change_of(line: &str) -> Option<ChangeFile> {
         reason,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_back_the_change_lines_the_export_writes() {
+        let c = change_of("2026-12-09: cancelled. The hall is booked. Sorry.").unwrap();
+        assert!(c.cancelled);
+        assert_eq!(c.date, "2026-12-09");
+        assert_eq!(c.reason.as_deref(), Some("The hall is booked. Sorry."));
+        let m = change_of(
+            "2026-12-16: moved to 11:00-15:00 at St. Mary's Hall [st-marys-hall]. Party.",
+        )
+        .unwrap();
+        assert!(!m.cancelled);
+        assert_eq!(
+            (m.start.as_deref(), m.end.as_deref()),
+            (Some("11:00"), Some("15:00"))
+        );
+        assert_eq!(m.venue.as_deref(), Some("st-marys-hall"));
+        assert_eq!(m.reason.as_deref(), Some("Party."));
+        let t = change_of("2026-12-10: moved to 19:30-20:30.").unwrap();
+        assert_eq!(t.venue, None);
+        assert_eq!(t.reason, None);
+        assert!(change_of("Some of our staff will be unavailable at lunch.").is_none());
+        assert!(change_of("2026-13-40: cancelled.").is_none());
+    }
+
+    #[test]
+    fn schedules_become_sessions_or_notes() {
+        let mut notes = Vec::new();
+        let sch = serde_json::json!({
+            "id": "x", "freq": "MONTHLY", "interval": 1, "byday": "-1FR,2TU",
+            "opens_at": "10:00:00", "closes_at": "12:30:00"
+        });
+        let s = sessions_of(&sch, &[], &["hall".into()], "t", &mut notes);
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            (s[0].day, s[0].week),
+            (Weekday::Friday, Some(WeekOfMonth::Last))
+        );
+        assert_eq!(
+            (s[1].day, s[1].week),
+            (Weekday::Tuesday, Some(WeekOfMonth::Second))
+        );
+        assert_eq!(s[0].venue.as_deref(), Some("hall"));
+        assert_eq!(s[0].end, "12:30");
+        let yearly = serde_json::json!({"id": "y", "freq": "WEEKLY", "interval": 3, "byday": "MO",
+            "opens_at": "10:00", "closes_at": "11:00"});
+        assert!(sessions_of(&yearly, &[], &[], "t", &mut notes).is_empty());
+        assert!(notes.iter().any(|n| n.contains("every 3")), "{notes:?}");
+        let no_times = serde_json::json!({"id": "z", "byday": "MO"});
+        assert!(sessions_of(&no_times, &[], &[], "t", &mut notes).is_empty());
+        assert!(notes.iter().any(|n| n.contains("without opens_at")));
+    }
+}
