@@ -9,6 +9,7 @@ use crate::content::{Activity, Directory, VocabKind};
 use crate::render::OutFile;
 use crate::schedule::{ChangeKind, Recurrence, Session};
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The folder below the site root.
@@ -98,14 +99,35 @@ pub fn fixed_terms(section: &str) -> Vec<(&'static str, &'static str)> {
 pub struct Exporter<'a> {
     dir: &'a Directory,
     base: &'a str,
+    /// Every taxonomy term, by (taxonomy, Signpost id), made once.
+    terms: HashMap<(String, String), Value>,
+    /// Every venue's location, made once.
+    locations: HashMap<String, Value>,
 }
 
 impl<'a> Exporter<'a> {
     pub fn new(dir: &'a Directory) -> Exporter<'a> {
-        Exporter {
+        let mut e = Exporter {
             dir,
             base: &dir.site.base_url,
+            terms: HashMap::new(),
+            locations: HashMap::new(),
+        };
+        let mut terms = HashMap::new();
+        for section in TAXONOMIES {
+            for (id, label, easy) in e.terms_of(section) {
+                let value = e.make_term(section, &id, label, easy);
+                terms.insert((section.to_string(), id), value);
+            }
         }
+        e.terms = terms;
+        let locations = dir
+            .venues
+            .iter()
+            .map(|v| (v.id.clone(), e.make_location(&v.id)))
+            .collect();
+        e.locations = locations;
+        e
     }
 
     fn id(&self, kind: &str, key: &str) -> String {
@@ -150,12 +172,13 @@ impl<'a> Exporter<'a> {
 
     /// One term; `term` is the Signpost id, so an importer can map it back.
     pub fn term(&self, section: &str, id: &str) -> Value {
-        let (label, easy) = self
-            .terms_of(section)
-            .into_iter()
-            .find(|(t, _, _)| t == id)
-            .map(|(_, l, e)| (l, e))
-            .unwrap_or_else(|| (id.to_string(), id.to_string()));
+        match self.terms.get(&(section.to_string(), id.to_string())) {
+            Some(v) => v.clone(),
+            None => self.make_term(section, id, id.to_string(), id.to_string()),
+        }
+    }
+
+    fn make_term(&self, section: &str, id: &str, label: String, easy: String) -> Value {
         json!({
             "id": self.id("taxonomy_term", &format!("{section}/{id}")),
             "name": label,
@@ -233,6 +256,13 @@ impl<'a> Exporter<'a> {
     }
 
     pub fn location(&self, venue_id: &str) -> Value {
+        match self.locations.get(venue_id) {
+            Some(l) => l.clone(),
+            None => self.make_location(venue_id),
+        }
+    }
+
+    fn make_location(&self, venue_id: &str) -> Value {
         let Some(v) = self.dir.venue(venue_id) else {
             return json!({"id": self.id("location", venue_id), "location_type": "physical"});
         };
@@ -715,9 +745,10 @@ fn schedule_notes(dir: &Directory, s: &Session) -> String {
 
 /// The export as files.
 pub fn outputs(dir: &Directory) -> Vec<OutFile> {
+    use rayon::prelude::*;
     Exporter::new(dir)
         .files()
-        .into_iter()
+        .into_par_iter()
         .map(|(path, value)| {
             let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
             bytes.push(b'\n');
