@@ -460,6 +460,23 @@ fn import_refuses_to_overwrite_and_explains_bad_input() {
     )
     .status
     .success());
+    // A venue that exists is kept and used, not replaced: venues are shared.
+    std::fs::remove_file(content.join("providers/example-organization-inc.md")).unwrap();
+    let venue = content.join("venues/mycity-civic-center.yaml");
+    std::fs::write(
+        &venue,
+        std::fs::read_to_string(&venue).unwrap() + "# checked by staff\n",
+    )
+    .unwrap();
+    let kept = import("openreferral", std::slice::from_ref(&file), &content, &[]);
+    assert!(kept.status.success());
+    assert!(String::from_utf8_lossy(&kept.stderr).contains("already exists, so it was kept"));
+    assert!(std::fs::read_to_string(&venue)
+        .unwrap()
+        .contains("# checked by staff"));
+    assert!(content
+        .join("providers/example-organization-inc.md")
+        .exists());
 
     let bad = tmp.path().join("bad.json");
     std::fs::write(&bad, "{\"name\": ").unwrap();

@@ -223,7 +223,9 @@ fn to_yaml<T: serde::Serialize>(value: &T) -> Result<String, String> {
 
 /// Writes the draft into `content`. Refuses (writing nothing) when a file exists, unless
 /// `force`. Returns the files written.
-pub fn write(draft: &Draft, content: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+/// A venue file that exists already is kept (the imported sessions meet there) unless
+/// `force`, and the note says so: venues are shared by many providers.
+pub fn write(draft: &mut Draft, content: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     for (id, (p, description)) in &draft.providers {
         let yaml = to_yaml(p)?;
@@ -238,6 +240,14 @@ pub fn write(draft: &Draft, content: &Path, force: bool) -> Result<Vec<PathBuf>,
         ));
     }
     for (id, v) in &draft.venues {
+        let path = content.join("venues").join(format!("{id}.yaml"));
+        if path.exists() && !force {
+            draft.notes.push(format!(
+                "{} already exists, so it was kept and the imported sessions meet there; check it is the same place (--force replaces it)",
+                path.display()
+            ));
+            continue;
+        }
         files.push((
             content.join("venues").join(format!("{id}.yaml")),
             to_yaml(v)?,
@@ -344,7 +354,7 @@ pub fn run(
             }
         ));
     }
-    let written = write(&draft, content, force)?;
+    let written = write(&mut draft, content, force)?;
     Ok(Report {
         services,
         written,
