@@ -380,7 +380,7 @@ impl<'a> Exporter<'a> {
             "description".into(),
             json!(format!(
                 "{}, {} to {}.",
-                s.pattern_words(),
+                upper_first(&s.pattern_words()),
                 s.start.easy(),
                 s.end.easy()
             )),
@@ -663,6 +663,14 @@ fn pages(kind: &str, items: Vec<Value>) -> Vec<(String, Value)> {
         out.push((format!("{ROOT}/{kind}/page-{}.json", n + 1), page));
     }
     out
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
 }
 
 pub fn byday(d: Weekday) -> &'static str {
