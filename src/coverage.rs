@@ -203,7 +203,7 @@ pub fn chart(blocks: &[AreaBlock]) -> String {
     ));
     // Key.
     for (i, (_, label)) in BANDS.iter().enumerate() {
-        let x = label_w + i * 130;
+        let x = label_w + i * 140;
         out.push_str(&format!(
             "<rect x=\"{x}\" y=\"6\" width=\"14\" height=\"14\" fill=\"{}\"/><text x=\"{}\" y=\"18\" font-size=\"13\" fill=\"#0b0c0c\">{label}</text>\n",
             COLOURS[i],
