@@ -10,7 +10,11 @@ use std::path::Path;
 use std::time::Instant;
 
 fn mix() -> Vec<Request> {
-    let t = |q: &str| Request { text: q.into(), page: 1, ..Request::default() };
+    let t = |q: &str| Request {
+        text: q.into(),
+        page: 1,
+        ..Request::default()
+    };
     vec![
         t("swimming"),
         t("swiming"),
@@ -22,20 +26,52 @@ fn mix() -> Vec<Request> {
         t("loo"),
         t("computers tablets"),
         t("xyzzy"),
-        Request { evening: true, ..t("") },
-        Request { weekend: true, facilities: vec!["changing-places".into()], ..t("") },
-        Request { days: vec!["tuesday".into()], who_for: vec!["autism".into()], ..t("") },
-        Request { areas: vec!["northfield".into()], cost: Some("free".into()), ..t("") },
-        Request { support: vec!["befriending".into()], ..t("walking") },
-        Request { facilities: vec!["hoist".into(), "step-free".into()], evening: true, ..t("music") },
+        Request {
+            evening: true,
+            ..t("")
+        },
+        Request {
+            weekend: true,
+            facilities: vec!["changing-places".into()],
+            ..t("")
+        },
+        Request {
+            days: vec!["tuesday".into()],
+            who_for: vec!["autism".into()],
+            ..t("")
+        },
+        Request {
+            areas: vec!["northfield".into()],
+            cost: Some("free".into()),
+            ..t("")
+        },
+        Request {
+            support: vec!["befriending".into()],
+            ..t("walking")
+        },
+        Request {
+            facilities: vec!["hoist".into(), "step-free".into()],
+            evening: true,
+            ..t("music")
+        },
     ]
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let sizes = if sizes.is_empty() { vec![1000, 10_000, 50_000] } else { sizes };
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![1000, 10_000, 50_000]
+    } else {
+        sizes
+    };
     let project = Path::new(env!("CARGO_MANIFEST_DIR"));
-    println!("{:>8} {:>10} {:>12} {:>10} {:>9} {:>9} {:>12}", "N", "docs", "index build", "index MB", "p50 µs", "p99 µs", "first query");
+    println!(
+        "{:>8} {:>10} {:>12} {:>10} {:>9} {:>9} {:>12}",
+        "N", "docs", "index build", "index MB", "p50 µs", "p99 µs", "first query"
+    );
     for n in sizes {
         let tmp = tempfile::tempdir().unwrap();
         let content = tmp.path().join("content");
@@ -45,7 +81,9 @@ fn main() {
             theme: project.join("themes/default"),
             today: "2026-11-27".parse().unwrap(),
         };
-        let dir = signpost::check(&options).0.expect("synthetic content is valid");
+        let dir = signpost::check(&options)
+            .0
+            .expect("synthetic content is valid");
         let values = FilterValues::from_directory(&dir);
 
         let start = Instant::now();
@@ -54,7 +92,10 @@ fn main() {
         let build = start.elapsed();
         let site = tmp.path().join("site");
         let mut index_bytes = 0u64;
-        for f in files.iter().chain(signpost::search::static_export::files(&docs, &values).iter()) {
+        for f in files
+            .iter()
+            .chain(signpost::search::static_export::files(&docs, &values).iter())
+        {
             let path = site.join(&f.path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &f.bytes).unwrap();
@@ -100,7 +141,10 @@ fn first_query_bytes(site: &Path, project: &Path) -> u64 {
     match out {
         Ok(o) if o.status.success() => {
             let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap_or_default();
-            v.iter().filter_map(|x| x["bytes"].as_u64()).max().unwrap_or(0)
+            v.iter()
+                .filter_map(|x| x["bytes"].as_u64())
+                .max()
+                .unwrap_or(0)
         }
         _ => 0,
     }

@@ -6,9 +6,11 @@
 
 pub mod carers;
 pub mod content;
+pub mod coverage;
 pub mod diagnostics;
 pub mod easy_read;
 pub mod export;
+pub mod import;
 pub mod output;
 pub mod pictures;
 pub mod render;

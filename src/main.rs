@@ -108,6 +108,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Turn an existing directory (Open Referral UK JSON or a sessions CSV) into listings.
+    Import {
+        /// openreferral or csv.
+        format: String,
+        /// The files to read.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The folder of listings to write into (it must have vocabulary.yaml).
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Replace listing files that already exist.
+        #[arg(long)]
+        force: bool,
+        /// Treat this date (YYYY-MM-DD) as today.
+        #[arg(long, value_parser = parse_today)]
+        today: Option<jiff::civil::Date>,
+    },
     /// Print the JSON Schema of a listing file, for editors.
     Schema {
         /// provider, venue, changing-place, page, site or vocabulary.
@@ -279,6 +296,35 @@ fn main() -> ExitCode {
             }
             let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
             ExitCode::SUCCESS
+        }
+        Command::Import {
+            format,
+            files,
+            content,
+            force,
+            today,
+        } => {
+            let today = today.unwrap_or_else(signpost::today_in_london);
+            match signpost::import::run(&format, &files, &content, force, today) {
+                Ok(report) => {
+                    for n in &report.notes {
+                        eprintln!("note: {n}");
+                    }
+                    eprintln!(
+                        "Imported {} service{} into {} file{} in {}. Run `signpost check` next.",
+                        report.services,
+                        if report.services == 1 { "" } else { "s" },
+                        report.written.len(),
+                        if report.written.len() == 1 { "" } else { "s" },
+                        content.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Schema { kind } => match signpost::content::schema_check::schema_of(&kind) {
             Some(schema) => {

@@ -420,6 +420,7 @@ impl<'a> Deriver<'a> {
         }
         pages.push(self.search_page());
         pages.push(self.attributions());
+        pages.push(self.coverage_page());
         pages.push(self.not_found());
         pages
     }
@@ -1433,6 +1434,22 @@ impl<'a> Deriver<'a> {
             vec![("Home", "")],
         );
         self.page(meta, "attributions.html", tera::Context::new())
+    }
+
+    /// Coverage for commissioners (linked from the footer only).
+    fn coverage_page(&mut self) -> PageSpec {
+        let mut ctx = tera::Context::new();
+        ctx.insert("coverage", &crate::coverage::compute(self.dir));
+        ctx.insert("evening_rule", &crate::schedule::RULES[2].1);
+        ctx.insert("weekend_rule", &crate::schedule::RULES[3].1);
+        let meta = self.meta(
+            "Coverage for commissioners",
+            "Regular sessions by area, time of week and who they are for, with the gaps.",
+            "coverage/",
+            "text",
+            vec![("Home", "")],
+        );
+        self.page(meta, "coverage.html", ctx)
     }
 
     fn not_found(&mut self) -> PageSpec {

@@ -14,7 +14,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e3779b97f4a7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
@@ -23,7 +23,7 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -31,33 +31,135 @@ impl Rng {
     }
 
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 }
 
-const PLACES: [&str; 12] = ["Ashby", "Northfield", "Millbrook", "Kingsbridge", "Eastmoor", "Hollins Green", "Oakley", "Brampton", "Westcote", "Fairfield", "Hatherley", "Stanton"];
-const ORGS: [&str; 10] = ["Friends", "Trust", "Club", "Project", "Network", "Group", "Centre", "Circle", "Partnership", "Society"];
+const PLACES: [&str; 12] = [
+    "Ashby",
+    "Northfield",
+    "Millbrook",
+    "Kingsbridge",
+    "Eastmoor",
+    "Hollins Green",
+    "Oakley",
+    "Brampton",
+    "Westcote",
+    "Fairfield",
+    "Hatherley",
+    "Stanton",
+];
+const ORGS: [&str; 10] = [
+    "Friends",
+    "Trust",
+    "Club",
+    "Project",
+    "Network",
+    "Group",
+    "Centre",
+    "Circle",
+    "Partnership",
+    "Society",
+];
 const THEMES: [(&str, &str, &str); 12] = [
     ("arts-crafts", "Art", "painting, drawing and clay"),
     ("music", "Music", "singing, drums and making music together"),
     ("dance-drama", "Dance", "dancing, drama and a disco"),
     ("sport", "Sport", "football, boccia and keeping fit"),
     ("swimming", "Swimming", "swimming and water confidence"),
-    ("walking-outdoors", "Walking", "walks in parks and the countryside"),
+    (
+        "walking-outdoors",
+        "Walking",
+        "walks in parks and the countryside",
+    ),
     ("gardening", "Gardening", "growing vegetables and flowers"),
     ("cooking", "Cooking", "cooking lunch and baking"),
     ("social", "Social", "a cuppa, a chat and games"),
-    ("life-skills", "Life skills", "shopping, money and travel training"),
-    ("work-skills", "Work skills", "volunteering and skills for a job"),
-    ("computers", "Computers", "tablets, phones and staying safe online"),
+    (
+        "life-skills",
+        "Life skills",
+        "shopping, money and travel training",
+    ),
+    (
+        "work-skills",
+        "Work skills",
+        "volunteering and skills for a job",
+    ),
+    (
+        "computers",
+        "Computers",
+        "tablets, phones and staying safe online",
+    ),
 ];
-const KINDS: [&str; 8] = ["club", "group", "session", "workshop", "drop-in", "café", "class", "hub"];
-const WHO: [&str; 10] = ["learning-disability", "autism", "dementia", "physical-disability", "sensory-impairment", "mental-health", "older-people", "brain-injury", "young-adults", "carers"];
-const SUPPORT: [&str; 5] = ["resource-centre", "community-group", "befriending", "work-skills", "online"];
-const ACCESS: [&str; 18] = ["step-free", "ramp", "automatic-door", "lift", "accessible-toilet", "hoist", "hearing-loop", "bsl", "disability-aware-staff", "dementia-friendly", "quiet-space", "sensory-room", "seating", "assistance-dogs", "blue-badge-parking", "parking-nearby", "bus-stop", "large-print"];
-const AREAS: [&str; 6] = ["ashby", "northfield", "millbrook", "kingsbridge", "eastmoor", "hollins-green"];
-const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-const VENUES: [&str; 8] = ["Community Centre", "Library", "Village Hall", "Leisure Centre", "Church Hall", "Resource Centre", "Sports Hub", "Arts Studio"];
+const KINDS: [&str; 8] = [
+    "club", "group", "session", "workshop", "drop-in", "café", "class", "hub",
+];
+const WHO: [&str; 10] = [
+    "learning-disability",
+    "autism",
+    "dementia",
+    "physical-disability",
+    "sensory-impairment",
+    "mental-health",
+    "older-people",
+    "brain-injury",
+    "young-adults",
+    "carers",
+];
+const SUPPORT: [&str; 5] = [
+    "resource-centre",
+    "community-group",
+    "befriending",
+    "work-skills",
+    "online",
+];
+const ACCESS: [&str; 18] = [
+    "step-free",
+    "ramp",
+    "automatic-door",
+    "lift",
+    "accessible-toilet",
+    "hoist",
+    "hearing-loop",
+    "bsl",
+    "disability-aware-staff",
+    "dementia-friendly",
+    "quiet-space",
+    "sensory-room",
+    "seating",
+    "assistance-dogs",
+    "blue-badge-parking",
+    "parking-nearby",
+    "bus-stop",
+    "large-print",
+];
+const AREAS: [&str; 6] = [
+    "ashby",
+    "northfield",
+    "millbrook",
+    "kingsbridge",
+    "eastmoor",
+    "hollins-green",
+];
+const DAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+const VENUES: [&str; 8] = [
+    "Community Centre",
+    "Library",
+    "Village Hall",
+    "Leisure Centre",
+    "Church Hall",
+    "Resource Centre",
+    "Sports Hub",
+    "Arts Studio",
+];
 const RATIOS: [&str; 5] = ["1:1", "2:1", "1:5", "1:8", "1:3"];
 
 /// Writes a content folder with `activities` activities (3 per provider) into `root`,
@@ -131,8 +233,16 @@ pub fn generate(root: &Path, sample: &Path, activities: usize, seed: u64) -> std
 fn activity(text: &mut String, rng: &mut Rng, n: usize, venues: usize) {
     let (category, title, what) = *rng.pick(&THEMES);
     let kind = rng.pick(&KINDS);
-    let who: Vec<&str> = (0..1 + rng.below(3)).map(|_| *rng.pick(&WHO)).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    let support = if rng.chance(10) { "online" } else { rng.pick(&SUPPORT[..4]) };
+    let who: Vec<&str> = (0..1 + rng.below(3))
+        .map(|_| *rng.pick(&WHO))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let support = if rng.chance(10) {
+        "online"
+    } else {
+        rng.pick(&SUPPORT[..4])
+    };
     let _ = write!(
         text,
         "  - id: act-{n}\n    name: {title} {kind} {n}\n    summary: A friendly {kind} for {what}.\n    categories: [{category}]\n    who_for: [{}]\n    support: {support}\n    ratio: \"{}\"\n",
@@ -142,21 +252,38 @@ fn activity(text: &mut String, rng: &mut Rng, n: usize, venues: usize) {
     if rng.chance(40) {
         text.push_str("    cost:\n      free: true\n");
     } else {
-        let _ = write!(text, "    cost:\n      amount: {}\n      per: session\n", 2 + rng.below(30));
+        let _ = write!(
+            text,
+            "    cost:\n      amount: {}\n      per: session\n",
+            2 + rng.below(30)
+        );
     }
-    let _ = write!(text, "    join: [{}]\n    carers_welcome: {}\n", rng.pick(&["turn-up", "self-referral", "social-worker"]), rng.chance(60));
+    let _ = write!(
+        text,
+        "    join: [{}]\n    carers_welcome: {}\n",
+        rng.pick(&["turn-up", "self-referral", "social-worker"]),
+        rng.chance(60)
+    );
     if rng.chance(30) {
         text.push_str("    pay_with: [direct-payment, personal-budget]\n");
     }
     if rng.chance(20) {
         text.push_str("    transport:\n      provided: true\n      cost: 3\n");
     }
-    let _ = write!(text, "    easy_read:\n      - text: We do {}.\n        picture: \"🙂\"\n    sessions:\n", title.to_lowercase());
+    let _ = write!(
+        text,
+        "    easy_read:\n      - text: We do {}.\n        picture: \"🙂\"\n    sessions:\n",
+        title.to_lowercase()
+    );
     for s in 0..1 + rng.below(3) {
         let day_index = rng.below(7);
         let day = DAYS[day_index];
         let evening = rng.chance(20);
-        let start = if evening { 17 + rng.below(3) } else { 9 + rng.below(6) };
+        let start = if evening {
+            17 + rng.below(3)
+        } else {
+            9 + rng.below(6)
+        };
         let length = 1 + rng.below(3);
         let place = if support == "online" {
             "      - online: true\n        online_how: We send a link by email.\n".to_string()
@@ -164,13 +291,25 @@ fn activity(text: &mut String, rng: &mut Rng, n: usize, venues: usize) {
             format!("      - venue: venue-{}\n", rng.below(venues))
         };
         text.push_str(&place);
-        let _ = write!(text, "        day: {day}\n        start: \"{start:02}:00\"\n        end: \"{:02}:30\"\n", (start + length).min(22));
+        let _ = write!(
+            text,
+            "        day: {day}\n        start: \"{start:02}:00\"\n        end: \"{:02}:30\"\n",
+            (start + length).min(22)
+        );
         match rng.below(10) {
             0 => {
-                let _ = writeln!(text, "        every: fortnight\n        from: {}", first_date(day_index));
+                let _ = writeln!(
+                    text,
+                    "        every: fortnight\n        from: {}",
+                    first_date(day_index)
+                );
             }
             1 => {
-                let _ = writeln!(text, "        every: month\n        week: {}", rng.pick(&["first", "second", "third", "fourth", "last"]));
+                let _ = writeln!(
+                    text,
+                    "        every: month\n        week: {}",
+                    rng.pick(&["first", "second", "third", "fourth", "last"])
+                );
             }
             _ => {}
         }
@@ -215,7 +354,11 @@ mod tests {
             today: "2026-11-27".parse().unwrap(),
         };
         let (dir, diags) = crate::check(&options);
-        let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+        let errors: Vec<_> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string())
+            .collect();
         assert!(errors.is_empty(), "{errors:#?}");
         assert_eq!(dir.unwrap().activities.len(), 300);
     }

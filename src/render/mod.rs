@@ -87,6 +87,10 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
         .map(|page| {
             let mut ctx = globals.clone();
             ctx.extend(page.context.clone());
+            ctx.insert(
+                "json_ld",
+                &crate::export::json_ld::for_page(dir, &page.path),
+            );
             tera.render(page.template, &ctx)
                 .map(|html| OutFile {
                     path: page.path.clone(),

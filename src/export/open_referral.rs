@@ -1,0 +1,766 @@
+//! A static, read-only Open Referral UK (HSDS 3.0 UK profile) API under `openreferral/`.
+//!
+//! Every identifier is a UUID derived (version 5, SHA-1) from the site's address and the
+//! listing id, so the same listing has the same id in every build. The layout a client
+//! fetches is described in `docs/open-referral.md`.
+
+use crate::content::model::{CostPer, Join, PayWith, Status, Term, WeekOfMonth, Weekday};
+use crate::content::{Activity, Directory, VocabKind};
+use crate::render::OutFile;
+use crate::schedule::{ChangeKind, Recurrence, Session};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The folder below the site root.
+pub const ROOT: &str = "openreferral";
+/// Items on each list page.
+pub const PAGE_SIZE: usize = 25;
+/// Marks `location.external_identifier` values that are Signpost venue ids.
+pub const VENUE_ID_TYPE: &str = "Signpost venue id";
+/// Fixed namespace for every derived id (a version 4 UUID chosen once; never change it).
+const NAMESPACE: Uuid = Uuid::from_u128(0x6c1f_5a2e_93d4_4b7e_9f0a_2d8e_41c7_b350);
+
+/// The stable id of one thing: `kind` says what (service, location…), `key` which one.
+pub fn uuid(base_url: &str, kind: &str, key: &str) -> String {
+    Uuid::new_v5(&NAMESPACE, format!("{base_url}\n{kind}\n{key}").as_bytes()).to_string()
+}
+
+/// The vocabularies exported as taxonomies, with the two fixed lists Signpost knows.
+pub const TAXONOMIES: [&str; 7] = [
+    "categories",
+    "who_for",
+    "support_types",
+    "access",
+    "areas",
+    "join",
+    "pay_with",
+];
+
+fn vocab_kind(section: &str) -> Option<VocabKind> {
+    Some(match section {
+        "categories" => VocabKind::Category,
+        "who_for" => VocabKind::WhoFor,
+        "support_types" => VocabKind::SupportType,
+        "access" => VocabKind::Access,
+        "areas" => VocabKind::Area,
+        _ => return None,
+    })
+}
+
+fn taxonomy_title(section: &str) -> (&'static str, &'static str) {
+    match section {
+        "categories" => ("What happens", "What happens at an activity."),
+        "who_for" => ("Who it is for", "Who an activity is for."),
+        "support_types" => ("Type of support", "The kind of support an activity gives."),
+        "access" => ("Access facilities", "Access facilities at a place."),
+        "areas" => ("Areas", "The towns and wards of the council's area."),
+        "join" => ("How to join", "How people start going to an activity."),
+        _ => ("How to pay", "Ways an activity can be paid for."),
+    }
+}
+
+pub fn join_id(j: Join) -> &'static str {
+    match j {
+        Join::TurnUp => "turn-up",
+        Join::SelfReferral => "self-referral",
+        Join::SocialWorker => "social-worker",
+    }
+}
+
+pub fn pay_with_id(p: PayWith) -> &'static str {
+    match p {
+        PayWith::DirectPayment => "direct-payment",
+        PayWith::PersonalBudget => "personal-budget",
+        PayWith::SelfFunding => "self-funding",
+        PayWith::CouncilFunded => "council-funded",
+    }
+}
+
+/// (id, label) of the fixed lists.
+pub fn fixed_terms(section: &str) -> Vec<(&'static str, &'static str)> {
+    match section {
+        "join" => vec![
+            ("turn-up", "Just turn up"),
+            ("self-referral", "Contact them to start"),
+            ("social-worker", "Ask a social worker"),
+        ],
+        "pay_with" => vec![
+            ("direct-payment", "Direct payment"),
+            ("personal-budget", "Personal budget"),
+            ("self-funding", "Paying for yourself"),
+            ("council-funded", "Paid by the council"),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// Builds the exported values. Shared by the file writer and the tests.
+pub struct Exporter<'a> {
+    dir: &'a Directory,
+    base: &'a str,
+    /// Every taxonomy term, by (taxonomy, Signpost id), made once.
+    terms: HashMap<(String, String), Value>,
+    /// Every venue's location, made once.
+    locations: HashMap<String, Value>,
+}
+
+impl<'a> Exporter<'a> {
+    pub fn new(dir: &'a Directory) -> Exporter<'a> {
+        let mut e = Exporter {
+            dir,
+            base: &dir.site.base_url,
+            terms: HashMap::new(),
+            locations: HashMap::new(),
+        };
+        let mut terms = HashMap::new();
+        for section in TAXONOMIES {
+            for (id, label, easy) in e.terms_of(section) {
+                let value = e.make_term(section, &id, label, easy);
+                terms.insert((section.to_string(), id), value);
+            }
+        }
+        e.terms = terms;
+        let locations = dir
+            .venues
+            .iter()
+            .map(|v| (v.id.clone(), e.make_location(&v.id)))
+            .collect();
+        e.locations = locations;
+        e
+    }
+
+    fn id(&self, kind: &str, key: &str) -> String {
+        uuid(self.base, kind, key)
+    }
+
+    fn terms_of(&self, section: &str) -> Vec<(String, String, String)> {
+        match vocab_kind(section) {
+            Some(kind) => self
+                .dir
+                .vocabulary
+                .terms(kind)
+                .iter()
+                .map(|t: &Term| (t.id.clone(), t.label.clone(), t.easy_read.clone()))
+                .collect(),
+            None => fixed_terms(section)
+                .into_iter()
+                .map(|(id, label)| (id.to_string(), label.to_string(), label.to_string()))
+                .collect(),
+        }
+    }
+
+    pub fn taxonomy(&self, section: &str, with_terms: bool) -> Value {
+        let (name, description) = taxonomy_title(section);
+        let mut t = json!({
+            "id": self.id("taxonomy", section),
+            "name": name,
+            "description": description,
+            "uri": format!("{}{ROOT}/taxonomies/{}.json", self.base, self.id("taxonomy", section)),
+            "version": "1",
+        });
+        if with_terms {
+            t["taxonomy_terms"] = Value::Array(
+                self.terms_of(section)
+                    .iter()
+                    .map(|(id, _, _)| self.term(section, id))
+                    .collect(),
+            );
+        }
+        t
+    }
+
+    /// One term; `term` is the Signpost id, so an importer can map it back.
+    pub fn term(&self, section: &str, id: &str) -> Value {
+        match self.terms.get(&(section.to_string(), id.to_string())) {
+            Some(v) => v.clone(),
+            None => self.make_term(section, id, id.to_string(), id.to_string()),
+        }
+    }
+
+    fn make_term(&self, section: &str, id: &str, label: String, easy: String) -> Value {
+        json!({
+            "id": self.id("taxonomy_term", &format!("{section}/{id}")),
+            "name": label,
+            "description": easy,
+            "taxonomy": section,
+            "taxonomy_id": self.id("taxonomy", section),
+            "term": id,
+        })
+    }
+
+    fn attribute(&self, link_id: &str, link_type: &str, section: &str, term: &str) -> Value {
+        let term_value = self.term(section, term);
+        json!({
+            "id": self.id("attribute", &format!("{link_id}/{section}/{term}")),
+            "link_id": link_id,
+            "link_type": link_type,
+            "taxonomy_term_id": term_value["id"],
+            "taxonomy_term": term_value,
+        })
+    }
+
+    pub fn organization(&self, index: usize, with_services: bool) -> Value {
+        let p = &self.dir.providers[index];
+        let id = self.id("organization", &p.id);
+        let mut o = Map::new();
+        o.insert("id".into(), json!(id));
+        o.insert("name".into(), json!(p.data.name));
+        o.insert("description".into(), json!(p.data.summary));
+        if let Some(e) = &p.data.email {
+            o.insert("email".into(), json!(e));
+        }
+        if let Some(w) = &p.data.website {
+            o.insert("website".into(), json!(w));
+        }
+        o.insert(
+            "uri".into(),
+            json!(format!("{}providers/{}/", self.base, p.id)),
+        );
+        if let Some(r) = &p.data.registration {
+            o.insert(
+                "organization_identifiers".into(),
+                json!([{
+                    "id": self.id("organization_identifier", &p.id),
+                    "organization_id": id,
+                    "identifier_type": "registration",
+                    "identifier": r,
+                }]),
+            );
+        }
+        if with_services {
+            o.insert(
+                "services".into(),
+                Value::Array(
+                    p.activities
+                        .iter()
+                        .map(|&a| self.service(a, false))
+                        .collect(),
+                ),
+            );
+        }
+        Value::Object(o)
+    }
+
+    /// The venues an activity meets at, in first-use order.
+    fn venues_of(a: &Activity) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &a.sessions {
+            if let Some(v) = s.venue.as_deref() {
+                if !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn location(&self, venue_id: &str) -> Value {
+        match self.locations.get(venue_id) {
+            Some(l) => l.clone(),
+            None => self.make_location(venue_id),
+        }
+    }
+
+    fn make_location(&self, venue_id: &str) -> Value {
+        let Some(v) = self.dir.venue(venue_id) else {
+            return json!({"id": self.id("location", venue_id), "location_type": "physical"});
+        };
+        let id = self.id("location", &v.id);
+        let area = self.dir.vocabulary.term(VocabKind::Area, &v.data.area);
+        let mut l = Map::new();
+        l.insert("id".into(), json!(id));
+        l.insert("location_type".into(), json!("physical"));
+        l.insert("name".into(), json!(v.data.name));
+        if let Some(g) = &v.data.getting_there {
+            l.insert("description".into(), json!(g));
+        }
+        if let Some(c) = v.data.coordinates {
+            l.insert("latitude".into(), json!(c.lat));
+            l.insert("longitude".into(), json!(c.lon));
+        }
+        l.insert("external_identifier".into(), json!(v.id));
+        l.insert("external_identifier_type".into(), json!(VENUE_ID_TYPE));
+        l.insert(
+            "addresses".into(),
+            json!([{
+                "id": self.id("address", &v.id),
+                "location_id": id,
+                "address_1": v.data.address,
+                "city": area.label,
+                "state_province": self.dir.site.council,
+                "postal_code": v.data.postcode,
+                "country": "GB",
+                "address_type": "physical",
+                "attributes": [self.attribute(&self.id("address", &v.id), "address", "areas", &v.data.area)],
+            }]),
+        );
+        let page = format!("{}venues/{}/", self.base, v.id);
+        l.insert(
+            "accessibility".into(),
+            Value::Array(
+                v.access
+                    .iter()
+                    .map(|a| {
+                        let t = self.dir.vocabulary.term(VocabKind::Access, a);
+                        let acc_id = self.id("accessibility", &format!("{}/{a}", v.id));
+                        json!({
+                            "id": acc_id,
+                            "location_id": id,
+                            "description": t.label,
+                            "details": t.easy_read,
+                            "url": page,
+                            "accessibility": a,
+                            "attributes": [self.attribute(&acc_id, "accessibility", "access", a)],
+                        })
+                    })
+                    .collect(),
+            ),
+        );
+        Value::Object(l)
+    }
+
+    fn sal_id(&self, a: &Activity, venue: &str) -> String {
+        self.id("service_at_location", &format!("{}/{venue}", a.id))
+    }
+
+    pub fn service_at_location(&self, a: &Activity, venue: &str, with_service: bool) -> Value {
+        let mut v = json!({
+            "id": self.sal_id(a, venue),
+            "service_id": self.id("service", &a.id),
+            "location_id": self.id("location", venue),
+            "location": self.location(venue),
+        });
+        if with_service {
+            let index = self
+                .dir
+                .activities
+                .iter()
+                .position(|x| x.id == a.id)
+                .unwrap_or(0);
+            v["service"] = self.service(index, false);
+        }
+        v
+    }
+
+    fn schedule(&self, a: &Activity, i: usize, s: &Session) -> Value {
+        let id = self.id("schedule", &format!("{}/{i}", a.id));
+        let mut m = Map::new();
+        m.insert("id".into(), json!(id));
+        m.insert("service_id".into(), json!(self.id("service", &a.id)));
+        if let Some(v) = &s.venue {
+            m.insert("service_at_location_id".into(), json!(self.sal_id(a, v)));
+        }
+        if let Some(f) = s.from {
+            m.insert("valid_from".into(), json!(f.to_string()));
+        }
+        if let Some(u) = s.until {
+            m.insert("valid_to".into(), json!(u.to_string()));
+        }
+        let day = byday(s.day);
+        match s.recurrence {
+            Recurrence::Weekly => {
+                m.insert("freq".into(), json!("WEEKLY"));
+                m.insert("interval".into(), json!(1));
+                m.insert("byday".into(), json!(day));
+            }
+            Recurrence::Fortnightly(anchor) => {
+                m.insert("dtstart".into(), json!(anchor.to_string()));
+                m.insert("freq".into(), json!("WEEKLY"));
+                m.insert("interval".into(), json!(2));
+                m.insert("byday".into(), json!(day));
+            }
+            Recurrence::Monthly(w) => {
+                m.insert("freq".into(), json!("MONTHLY"));
+                m.insert("interval".into(), json!(1));
+                m.insert("byday".into(), json!(format!("{}{day}", week_prefix(w))));
+            }
+        }
+        m.insert(
+            "description".into(),
+            json!(format!(
+                "{}, {} to {}.",
+                upper_first(&s.pattern_words()),
+                s.start.easy(),
+                s.end.easy()
+            )),
+        );
+        m.insert("opens_at".into(), json!(format!("{}:00", s.start)));
+        m.insert("closes_at".into(), json!(format!("{}:00", s.end)));
+        m.insert(
+            "attending_type".into(),
+            json!(if s.online { "online" } else { "in person" }),
+        );
+        let notes = schedule_notes(self.dir, s);
+        if !notes.is_empty() {
+            m.insert("notes".into(), json!(notes));
+        }
+        Value::Object(m)
+    }
+
+    /// One service; `full` adds its organization (as the single-service endpoint does).
+    pub fn service(&self, index: usize, full: bool) -> Value {
+        let a = &self.dir.activities[index];
+        let p = &self.dir.providers[a.provider];
+        let id = self.id("service", &a.id);
+        let d = &a.data;
+        let mut m = Map::new();
+        m.insert("id".into(), json!(id));
+        m.insert(
+            "organization_id".into(),
+            json!(self.id("organization", &p.id)),
+        );
+        m.insert("name".into(), json!(d.name));
+        m.insert("description".into(), json!(d.summary));
+        m.insert(
+            "url".into(),
+            json!(format!("{}activities/{}/", self.base, a.id)),
+        );
+        if let Some(e) = &p.data.email {
+            m.insert("email".into(), json!(e));
+        }
+        m.insert(
+            "status".into(),
+            json!(match d.status {
+                Status::Running => "active",
+                Status::TemporarilyClosed => "temporarily closed",
+                Status::Closed => "inactive",
+            }),
+        );
+        m.insert("fees".into(), json!(fees_words(&d.cost)));
+        if !p.data.quality_marks.is_empty() {
+            m.insert(
+                "accreditations".into(),
+                json!(p.data.quality_marks.join("; ")),
+            );
+        }
+        m.insert("assured_date".into(), json!(p.reviewed.to_string()));
+        if let Some(msg) = &d.status_message {
+            m.insert("alert".into(), json!(msg));
+        }
+        m.insert(
+            "last_modified".into(),
+            json!(format!("{}T00:00:00Z", p.reviewed)),
+        );
+        if !full {
+            return Value::Object(m);
+        }
+        m.insert(
+            "schedules".into(),
+            Value::Array(
+                a.sessions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| self.schedule(a, i, s))
+                    .collect(),
+            ),
+        );
+        m.insert(
+            "service_at_locations".into(),
+            Value::Array(
+                Self::venues_of(a)
+                    .into_iter()
+                    .map(|v| self.service_at_location(a, v, false))
+                    .collect(),
+            ),
+        );
+        m.insert(
+            "languages".into(),
+            Value::Array(
+                d.languages
+                    .iter()
+                    .map(|l| {
+                        json!({
+                            "id": self.id("language", &format!("{}/{l}", a.id)),
+                            "service_id": id,
+                            "name": l,
+                        })
+                    })
+                    .collect(),
+            ),
+        );
+        m.insert("organization".into(), self.organization(a.provider, false));
+        let mut cost = Map::new();
+        cost.insert("id".into(), json!(self.id("cost_option", &a.id)));
+        cost.insert("service_id".into(), json!(id));
+        if d.cost.free {
+            cost.insert("option".into(), json!("Free"));
+            cost.insert("amount".into(), json!(0));
+        } else {
+            if let Some(per) = d.cost.per {
+                cost.insert("option".into(), json!(per_words(per)));
+            }
+            if let Some(x) = d.cost.amount {
+                cost.insert("amount".into(), json!(x));
+            }
+        }
+        if let Some(n) = &d.cost.notes {
+            cost.insert("amount_description".into(), json!(n));
+        }
+        m.insert("cost_options".into(), json!([Value::Object(cost)]));
+        let contact_id = self.id("contact", &a.id);
+        let mut contact = Map::new();
+        contact.insert("id".into(), json!(contact_id));
+        contact.insert("service_id".into(), json!(id));
+        contact.insert("name".into(), json!(p.data.name));
+        if let Some(e) = &p.data.email {
+            contact.insert("email".into(), json!(e));
+        }
+        if let Some(ph) = &p.data.phone {
+            contact.insert(
+                "phones".into(),
+                json!([{
+                    "id": self.id("phone", &a.id),
+                    "contact_id": contact_id,
+                    "number": ph,
+                }]),
+            );
+        }
+        m.insert("contacts".into(), json!([Value::Object(contact)]));
+        let mut attributes = Vec::new();
+        for c in &d.categories {
+            attributes.push(self.attribute(&id, "service", "categories", c));
+        }
+        for w in &d.who_for {
+            attributes.push(self.attribute(&id, "service", "who_for", w));
+        }
+        attributes.push(self.attribute(&id, "service", "support_types", &d.support));
+        for j in &d.join {
+            attributes.push(self.attribute(&id, "service", "join", join_id(*j)));
+        }
+        for pw in &d.pay_with {
+            attributes.push(self.attribute(&id, "service", "pay_with", pay_with_id(*pw)));
+        }
+        m.insert("attributes".into(), Value::Array(attributes));
+        Value::Object(m)
+    }
+
+    /// Every file of the API, as (path below the site root, value).
+    pub fn files(&self) -> Vec<(String, Value)> {
+        let mut out = Vec::new();
+        out.push((
+            format!("{ROOT}/index.json"),
+            json!({
+                "version": "3.0",
+                "profile": "https://github.com/openreferral/uk-profile",
+                "openapi_url": "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json",
+            }),
+        ));
+        let dir = self.dir;
+        // Services, sorted by id so pages are stable.
+        let mut services: Vec<(String, usize)> = dir
+            .activities
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (self.id("service", &a.id), i))
+            .collect();
+        services.sort();
+        let list: Vec<Value> = services
+            .iter()
+            .map(|&(_, i)| self.service(i, false))
+            .collect();
+        out.extend(pages("services", list));
+        for (id, i) in &services {
+            out.push((format!("{ROOT}/services/{id}.json"), self.service(*i, true)));
+        }
+        let mut orgs: Vec<(String, usize)> = dir
+            .providers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (self.id("organization", &p.id), i))
+            .collect();
+        orgs.sort();
+        let list: Vec<Value> = orgs
+            .iter()
+            .map(|&(_, i)| self.organization(i, false))
+            .collect();
+        out.extend(pages("organizations", list));
+        for (id, i) in &orgs {
+            out.push((
+                format!("{ROOT}/organizations/{id}.json"),
+                self.organization(*i, true),
+            ));
+        }
+        let mut sals: Vec<(String, usize, &str)> = Vec::new();
+        for (i, a) in dir.activities.iter().enumerate() {
+            for v in Self::venues_of(a) {
+                sals.push((self.sal_id(a, v), i, v));
+            }
+        }
+        sals.sort();
+        let list: Vec<Value> = sals
+            .iter()
+            .map(|&(_, i, v)| self.service_at_location(&dir.activities[i], v, false))
+            .collect();
+        out.extend(pages("service_at_locations", list));
+        for (id, i, v) in &sals {
+            out.push((
+                format!("{ROOT}/service_at_locations/{id}.json"),
+                self.service_at_location(&dir.activities[*i], v, true),
+            ));
+        }
+        let mut taxonomies: Vec<(String, &str)> = TAXONOMIES
+            .iter()
+            .map(|s| (self.id("taxonomy", s), *s))
+            .collect();
+        taxonomies.sort();
+        let list: Vec<Value> = taxonomies
+            .iter()
+            .map(|(_, s)| self.taxonomy(s, false))
+            .collect();
+        out.extend(pages("taxonomies", list));
+        for (id, s) in &taxonomies {
+            out.push((
+                format!("{ROOT}/taxonomies/{id}.json"),
+                self.taxonomy(s, true),
+            ));
+        }
+        let mut terms: Vec<Value> = TAXONOMIES
+            .iter()
+            .flat_map(|s| self.terms_of(s).into_iter().map(move |(id, _, _)| (s, id)))
+            .map(|(s, id)| self.term(s, &id))
+            .collect();
+        terms.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+        for t in &terms {
+            out.push((
+                format!(
+                    "{ROOT}/taxonomy_terms/{}.json",
+                    t["id"].as_str().unwrap_or("")
+                ),
+                t.clone(),
+            ));
+        }
+        out.extend(pages("taxonomy_terms", terms));
+        out
+    }
+}
+
+/// Paginated list files in the profile's `Page` shape: `<kind>/page-N.json`, and
+/// `<kind>/index.json` the same as page 1.
+fn pages(kind: &str, items: Vec<Value>) -> Vec<(String, Value)> {
+    let total = items.len();
+    let total_pages = total.div_ceil(PAGE_SIZE).max(1);
+    let mut out = Vec::new();
+    let chunks: Vec<Vec<Value>> = if items.is_empty() {
+        vec![Vec::new()]
+    } else {
+        items.chunks(PAGE_SIZE).map(|c| c.to_vec()).collect()
+    };
+    for (n, chunk) in chunks.into_iter().enumerate() {
+        let page = json!({
+            "total_items": total,
+            "total_pages": total_pages,
+            "page_number": n + 1,
+            "size": chunk.len(),
+            "first_page": n == 0,
+            "last_page": n + 1 == total_pages,
+            "empty": total == 0,
+            "contents": chunk,
+        });
+        if n == 0 {
+            out.push((format!("{ROOT}/{kind}/index.json"), page.clone()));
+        }
+        out.push((format!("{ROOT}/{kind}/page-{}.json", n + 1), page));
+    }
+    out
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+pub fn byday(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Monday => "MO",
+        Weekday::Tuesday => "TU",
+        Weekday::Wednesday => "WE",
+        Weekday::Thursday => "TH",
+        Weekday::Friday => "FR",
+        Weekday::Saturday => "SA",
+        Weekday::Sunday => "SU",
+    }
+}
+
+fn week_prefix(w: WeekOfMonth) -> &'static str {
+    match w {
+        WeekOfMonth::First => "1",
+        WeekOfMonth::Second => "2",
+        WeekOfMonth::Third => "3",
+        WeekOfMonth::Fourth => "4",
+        WeekOfMonth::Last => "-1",
+    }
+}
+
+pub fn per_words(p: CostPer) -> &'static str {
+    match p {
+        CostPer::Session => "per session",
+        CostPer::Day => "per day",
+        CostPer::Hour => "per hour",
+        CostPer::Week => "per week",
+        CostPer::Month => "per month",
+    }
+}
+
+pub fn fees_words(c: &crate::content::model::Cost) -> String {
+    if c.free {
+        return "Free".into();
+    }
+    match (c.amount, c.per) {
+        (Some(x), Some(p)) => format!("£{x:.2} {}", per_words(p)),
+        (Some(x), None) => format!("£{x:.2}"),
+        _ => c.notes.clone().unwrap_or_else(|| "Ask the provider".into()),
+    }
+}
+
+/// Prefix of the schedule note line saying how to join online.
+pub const ONLINE_NOTE: &str = "How to join online: ";
+
+/// What the schedule fields cannot say: how to join online, and changes on single dates
+/// (one line each, `YYYY-MM-DD: cancelled.` or `YYYY-MM-DD: moved to HH:MM-HH:MM at NAME.`,
+/// then the reason), which HSDS has no field for.
+fn schedule_notes(dir: &Directory, s: &Session) -> String {
+    let mut lines = Vec::new();
+    if let Some(how) = &s.online_how {
+        lines.push(format!("{ONLINE_NOTE}{how}"));
+    }
+    for c in &s.changes {
+        let what = match &c.kind {
+            ChangeKind::Cancelled => "cancelled.".to_string(),
+            ChangeKind::Moved { start, end, venue } => {
+                let place = venue
+                    .as_deref()
+                    .map(|v| {
+                        let name = dir.venue(v).map(|x| x.data.name.as_str()).unwrap_or(v);
+                        format!(" at {name} [{v}]")
+                    })
+                    .unwrap_or_default();
+                format!("moved to {start}-{end}{place}.")
+            }
+        };
+        let reason = c
+            .reason
+            .as_deref()
+            .map(|r| format!(" {r}"))
+            .unwrap_or_default();
+        lines.push(format!("{}: {what}{reason}", c.date));
+    }
+    lines.join("\n")
+}
+
+/// The export as files.
+pub fn outputs(dir: &Directory) -> Vec<OutFile> {
+    use rayon::prelude::*;
+    Exporter::new(dir)
+        .files()
+        .into_par_iter()
+        .map(|(path, value)| {
+            let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
+            bytes.push(b'\n');
+            OutFile { path, bytes }
+        })
+        .collect()
+}
