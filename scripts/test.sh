@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test Signpost has: formatting, lints, unit and integration tests.
-# Installs what the tests need when it is missing, so it works on a clean machine.
+# Runs every test Signpost has: formatting, lints, unit and integration tests, then the
+# browser suite (axe, Nu HTML Checker, reflow, keyboard, no-JavaScript, Lighthouse,
+# screenshots) against the sample site in Debian's chromium.
+# Installs what the tests need when it is missing, so it works on a clean machine:
+# rustfmt and clippy (rustup), chromium and a Java runtime (apt), and the browser suite's
+# npm packages (npm ci from tests/browser/package-lock.json). It never downloads a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,3 +17,37 @@ echo "== cargo clippy -D warnings"
 cargo clippy --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --all-targets
+
+# ---- Browser suite --------------------------------------------------------------------
+apt_packages=()
+[ -x /usr/bin/chromium ] || apt_packages+=(chromium)
+command -v java >/dev/null 2>&1 || apt_packages+=(default-jre-headless)
+command -v node >/dev/null 2>&1 || apt_packages+=(nodejs npm)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  echo "== apt-get install ${apt_packages[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${apt_packages[@]}"
+fi
+
+browser_dir=tests/browser
+if ! (cd "$browser_dir" && npm ls --depth=0 >/dev/null 2>&1); then
+  echo "== npm ci (tests/browser)"
+  # --ignore-scripts: vnu-jar's install script would download a Java; we use the system's.
+  (cd "$browser_dir" && npm ci --ignore-scripts --no-audit --no-fund)
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/signpost-browser.XXXXXX")
+echo "== build the sample site into $work/site"
+cargo run -q -- build --today 2026-11-27 --output "$work/site"
+
+echo "== browser suite (screenshots go to $work/screenshots)"
+started=$(date +%s)
+(
+  cd "$browser_dir"
+  SIGNPOST_SITE="$work/site" SCREENSHOTS="$work/screenshots" CHROME_PATH=/usr/bin/chromium \
+    node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs
+)
+echo "== browser suite passed in $(($(date +%s) - started)) s; screenshots: $work/screenshots"
+rm -rf "$work/site"
