@@ -477,6 +477,7 @@ fixtures! {
     warning_easy_read_line_too_long => "easy-read-line-too-long";
     warning_easy_read_rules => "easy-read-rules";
     generated_easy_read_line_breaks_a_rule => "easy-read-generated-line";
+    vocabulary_easy_read_breaks_a_rule => "easy-read-vocabulary";
     warning_file_not_used => "file-not-used";
 
     several_mistakes_in_one_file => "several-mistakes-in-one-file";

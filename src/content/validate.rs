@@ -373,6 +373,24 @@ impl Checker<'_> {
                     );
                 }
                 self.picture(v, &field(&path, "picture"), &t.picture);
+                // Signpost writes these words into its own Easy Read lines, so a broken
+                // rule here is an error, like one in a line Signpost writes.
+                let lists = easy_read_lint::Lists {
+                    jargon: &d.jargon,
+                    acronyms: &d.acronyms,
+                };
+                for finding in easy_read_lint::lint(&t.easy_read, &t.picture, lists)
+                    .into_iter()
+                    .filter(|x| x.rule != easy_read_lint::Rule::Picture)
+                {
+                    self.diags.push(
+                        v.error_at(&field(&path, "easy_read"), finding.text())
+                            .help(format!(
+                                "{}; Signpost writes this into the Easy Read lines of every listing that uses it",
+                                finding.help
+                            )),
+                    );
+                }
             }
         }
         if !d.access.iter().any(|t| t.id == "changing-places") {
