@@ -87,6 +87,8 @@ pub fn time_range(s: &Session) -> String {
     format!("{} to {}", s.start.easy(), s.end.easy())
 }
 
+const ONLINE: &str = "It is online.";
+
 /// The Easy Read block for an activity: Signpost's lines, then the provider's own.
 pub fn activity_lines(dir: &Directory, a: &Activity) -> Vec<Line> {
     let v = &dir.vocabulary;
@@ -95,10 +97,10 @@ pub fn activity_lines(dir: &Directory, a: &Activity) -> Vec<Line> {
 
     match a.data.status {
         Status::TemporarilyClosed => out.push(line("This is closed for now.", "closed")),
-        Status::Closed => out.push(line(
-            "This has stopped. It does not run any more.",
-            "closed",
-        )),
+        Status::Closed => {
+            out.push(line("This has stopped.", "closed"));
+            out.push(line("It does not run any more.", "🚫"));
+        }
         Status::Running => {}
     }
     // One idea per line: each category and each group gets its own line and picture.
@@ -137,19 +139,20 @@ pub fn activity_lines(dir: &Directory, a: &Activity) -> Vec<Line> {
                 ),
                 None => continue,
             },
-            (None, _) => "It is online. You join on a computer, tablet or phone.".into(),
+            (None, _) => ONLINE.into(),
         };
         if !places.contains(&words) {
             places.push(words);
         }
     }
     for p in places {
-        let picture = if p.starts_with("It is online") {
-            "💻"
+        if p == ONLINE {
+            // One sentence a line: where, then how.
+            out.push(line(ONLINE, "💻"));
+            out.push(line("You join on a computer, tablet or phone.", "📱"));
         } else {
-            "📍"
-        };
-        out.push(line(p, picture));
+            out.push(line(p, "📍"));
+        }
     }
     if let Some(ratio) = &a.data.ratio {
         if let Some((staff, people)) = ratio.split_once(':') {
@@ -183,10 +186,10 @@ pub fn activity_lines(dir: &Directory, a: &Activity) -> Vec<Line> {
     if let Some(t) = &a.data.transport {
         if t.provided {
             match t.cost {
-                Some(c) if c > 0.0 => out.push(line(
-                    format!("They can pick you up. It costs {} each way.", pounds(c)),
-                    "🚐",
-                )),
+                Some(c) if c > 0.0 => {
+                    out.push(line("They can pick you up.", "🚐"));
+                    out.push(line(format!("It costs {} each way.", pounds(c)), "💷"));
+                }
                 _ => out.push(line("They can pick you up for free.", "🚐")),
             }
         }

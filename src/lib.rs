@@ -9,6 +9,7 @@ pub mod content;
 pub mod coverage;
 pub mod diagnostics;
 pub mod easy_read;
+pub mod easy_read_lint;
 pub mod export;
 pub mod import;
 pub mod output;
@@ -48,6 +49,9 @@ pub fn today_in_london() -> Date {
 pub fn check(options: &Options) -> (Option<Directory>, Vec<Diagnostic>) {
     let (raw, mut diags) = content::load::load(&options.content);
     let dir = content::validate::validate(raw, &options.theme, options.today, &mut diags);
+    if let Some(dir) = &dir {
+        diags.extend(easy_read_lint::generated_lines(dir));
+    }
     let dir = if diags.has_errors() { None } else { dir };
     (dir, diags.sorted())
 }

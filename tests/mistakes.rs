@@ -475,6 +475,9 @@ fixtures! {
     changing_places_file_broken_no_cascade => "changing-places-file-broken-no-cascade";
     warning_not_reviewed_12_months => "not-reviewed-12-months";
     warning_easy_read_line_too_long => "easy-read-line-too-long";
+    warning_easy_read_rules => "easy-read-rules";
+    generated_easy_read_line_breaks_a_rule => "easy-read-generated-line";
+    vocabulary_easy_read_breaks_a_rule => "easy-read-vocabulary";
     warning_file_not_used => "file-not-used";
 
     several_mistakes_in_one_file => "several-mistakes-in-one-file";

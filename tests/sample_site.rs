@@ -348,6 +348,37 @@ fn lines_signpost_writes_are_easy_read_length() {
 }
 
 #[test]
+fn the_sample_keeps_every_easy_read_rule() {
+    // Every line in the sample, Signpost's and the providers' own, passes the lint: no
+    // error and no warning names an Easy Read rule.
+    let options = signpost::Options {
+        content: project().join("content"),
+        theme: project().join("themes/default"),
+        today: TODAY.parse().unwrap(),
+    };
+    let (_, diags) = signpost::check(&options);
+    let broken: Vec<String> = diags
+        .iter()
+        .filter(|d| d.message.contains("(Easy Read rule:"))
+        .map(|d| d.to_string())
+        .collect();
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    // And the lint does look at them: the lines Signpost writes are many.
+    let d = &built().dir;
+    let generated: usize = d
+        .activities
+        .iter()
+        .map(|a| {
+            signpost::easy_read::activity_lines(d, a)
+                .iter()
+                .filter(|l| !l.own)
+                .count()
+        })
+        .sum();
+    assert!(generated > 1000, "only {generated} generated lines");
+}
+
+#[test]
 fn activity_pages_start_with_easy_read_written_from_the_data() {
     let d = &built().dir;
     let a = d

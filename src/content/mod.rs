@@ -46,6 +46,8 @@ pub struct Vocabulary {
     pub areas: Vec<Term>,
     pub support_types: Vec<Term>,
     pub jargon: Vec<model::Jargon>,
+    /// Acronyms Easy Read lines may write in capitals.
+    pub acronyms: Vec<String>,
 }
 
 /// The vocabularies by name, for messages and lookups.
@@ -126,6 +128,10 @@ pub struct Activity {
     pub provider: usize,
     pub data: ActivityFile,
     pub sessions: Vec<Session>,
+    /// Where the activity starts in its provider's file, for messages about it.
+    pub field: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug)]

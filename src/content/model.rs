@@ -62,6 +62,9 @@ pub struct VocabularyFile {
     /// Words Easy Read text should avoid, with plain alternatives.
     #[serde(default)]
     pub jargon: Vec<Jargon>,
+    /// Acronyms Easy Read lines may write in capitals, such as BSL or NHS.
+    #[serde(default)]
+    pub acronyms: Vec<String>,
 }
 
 /// One vocabulary term.

@@ -5,6 +5,7 @@ use super::load::{field, item, Loaded, RawContent};
 use super::model::{Every, Status, Term};
 use super::{Activity, ChangingPlace, Directory, Page, Provider, Venue, VocabKind, Vocabulary};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::easy_read_lint;
 use crate::pictures::{self, Picture};
 use crate::schedule::{self, weekday_of, Change, ChangeKind, Recurrence, Session};
 use jiff::civil::Date;
@@ -34,7 +35,7 @@ pub const RESERVED_IDS: [&str; 18] = [
 ];
 
 /// Longest Easy Read line, in words.
-pub const EASY_READ_MAX_WORDS: usize = 15;
+pub const EASY_READ_MAX_WORDS: usize = crate::easy_read_lint::MAX_WORDS;
 
 /// How long a listing may go without review before staff are warned.
 pub const REVIEW_MONTHS: i32 = 12;
@@ -225,11 +226,15 @@ fn validate_semantics(
             }
             let sessions = c.activity(p, &path, a, &venue_index);
             indexes.push(activities.len());
+            let at = p.positions.key(&path);
             activities.push(Activity {
                 id,
                 provider: pi,
                 data: a.clone(),
                 sessions,
+                line: at.line,
+                column: at.column,
+                field: path.clone(),
             });
         }
         providers.push(Provider {
@@ -368,6 +373,24 @@ impl Checker<'_> {
                     );
                 }
                 self.picture(v, &field(&path, "picture"), &t.picture);
+                // Signpost writes these words into its own Easy Read lines, so a broken
+                // rule here is an error, like one in a line Signpost writes.
+                let lists = easy_read_lint::Lists {
+                    jargon: &d.jargon,
+                    acronyms: &d.acronyms,
+                };
+                for finding in easy_read_lint::lint(&t.easy_read, &t.picture, lists)
+                    .into_iter()
+                    .filter(|x| x.rule != easy_read_lint::Rule::Picture)
+                {
+                    self.diags.push(
+                        v.error_at(&field(&path, "easy_read"), finding.text())
+                            .help(format!(
+                                "{}; Signpost writes this into the Easy Read lines of every listing that uses it",
+                                finding.help
+                            )),
+                    );
+                }
             }
         }
         if !d.access.iter().any(|t| t.id == "changing-places") {
@@ -388,6 +411,7 @@ impl Checker<'_> {
             areas: d.areas.clone(),
             support_types: d.support_types.clone(),
             jargon: d.jargon.clone(),
+            acronyms: d.acronyms.clone(),
         }
     }
 
@@ -541,16 +565,19 @@ impl Checker<'_> {
 
     fn easy_read_line<T>(&mut self, f: &Loaded<T>, path: &str, text: &str, picture: &str) {
         self.picture(f, &field(path, "picture"), picture);
-        let words = word_count(text);
-        if words > EASY_READ_MAX_WORDS {
+        let (jargon, acronyms) = match &self.vocabulary {
+            Some(v) => (v.jargon.as_slice(), v.acronyms.as_slice()),
+            None => (&[][..], &[][..]),
+        };
+        let lists = easy_read_lint::Lists { jargon, acronyms };
+        // A missing picture is already an error from the picture check above.
+        for finding in easy_read_lint::lint(text, picture, lists)
+            .into_iter()
+            .filter(|x| x.rule != easy_read_lint::Rule::Picture)
+        {
             self.diags.push(
-                f.warning_at(
-                    &field(path, "text"),
-                    format!(
-                        "this Easy Read line has {words} words; the most is {EASY_READ_MAX_WORDS}"
-                    ),
-                )
-                .help("split it into two short sentences, one idea each"),
+                f.warning_at(&field(path, "text"), finding.text())
+                    .help(finding.help),
             );
         }
         if text.trim().is_empty() {

@@ -136,6 +136,13 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
             bytes: picture.svg().as_bytes().to_vec(),
         });
     }
+    // The icon browsers show in the tab; without one they ask for /favicon.ico and log a 404.
+    if let Ok(bytes) = std::fs::read(theme.join("favicon.svg")) {
+        files.push(OutFile {
+            path: "favicon.svg".into(),
+            bytes,
+        });
+    }
     for image in used_images(dir) {
         let bytes = std::fs::read(dir.root.join(&image))
             .map_err(|e| vec![format!("{image}: cannot be read: {e}")])?;
