@@ -7,9 +7,10 @@
 
 use super::documents::{stems, SearchDoc, FACETS};
 use super::query::FilterValues;
+use super::text::stem;
 use crate::render::css::fnv1a;
 use crate::render::OutFile;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use tantivy::schema::{Field, Schema, FAST, STRING};
 use tantivy::{Index, IndexReader, TantivyDocument};
@@ -189,6 +190,11 @@ pub struct SearchIndex {
     pub fields: Fields,
     pub docs: Vec<SearchDoc>,
     pub values: FilterValues,
+    /// Dictionary words by (first letter, length in letters), with their stems: a typed
+    /// word is only compared with words it could be a typo of.
+    pub words: HashMap<(char, usize), Vec<(String, String)>>,
+    /// For each segment, document id → document number.
+    pub numbers: std::sync::Arc<Vec<Vec<u32>>>,
 }
 
 impl SearchIndex {
@@ -219,11 +225,38 @@ impl SearchIndex {
     ) -> Result<SearchIndex, String> {
         let fields = fields_of(&index.schema()).map_err(|e| e.to_string())?;
         let reader = index.reader().map_err(|e| e.to_string())?;
+        let searcher = reader.searcher();
+        let mut words: HashMap<(char, usize), Vec<(String, String)>> = HashMap::new();
+        let mut numbers = Vec::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(fields.words)
+                .map_err(|e| e.to_string())?;
+            let mut stream = inverted.terms().stream().map_err(|e| e.to_string())?;
+            while stream.advance() {
+                if let Ok(w) = std::str::from_utf8(stream.key()) {
+                    if let Some(first) = w.chars().next() {
+                        let list = words.entry((first, w.chars().count())).or_default();
+                        if !list.iter().any(|(x, _)| x == w) {
+                            list.push((w.to_string(), stem(w)));
+                        }
+                    }
+                }
+            }
+            let column = segment.fast_fields().u64("n").map_err(|e| e.to_string())?;
+            numbers.push(
+                (0..segment.max_doc())
+                    .map(|d| column.first(d).unwrap_or(0) as u32)
+                    .collect(),
+            );
+        }
         Ok(SearchIndex {
             reader,
             fields,
             docs,
             values,
+            words,
+            numbers: std::sync::Arc::new(numbers),
         })
     }
 }

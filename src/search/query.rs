@@ -2,12 +2,11 @@
 //! its filters, runs it on the tantivy index and returns results in a fixed order.
 
 use super::index::SearchIndex;
-use super::text::{self, stem, typo_distance, word_matches, FilterWord};
+use super::text::{self, allowed_typos, typo_distance, word_matches, FilterWord};
 use crate::content::Directory;
 use crate::diagnostics::did_you_mean;
 use serde::Serialize;
 use std::collections::BTreeSet;
-use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
@@ -216,7 +215,12 @@ pub fn run(index: &SearchIndex, request: &Request) -> Results {
         return results;
     }
     let query = BooleanQuery::new(clauses);
-    let found = match searcher.search(&query, &DocSetCollector) {
+    let found = match searcher.search(
+        &query,
+        &NumberCollector {
+            numbers: index.numbers.clone(),
+        },
+    ) {
         Ok(f) => f,
         Err(e) => {
             results.notes.push(format!(
@@ -225,20 +229,13 @@ pub fn run(index: &SearchIndex, request: &Request) -> Results {
             return results;
         }
     };
-    let mut numbers: Vec<u32> = Vec::with_capacity(found.len());
-    for address in found {
-        let reader = searcher.segment_reader(address.segment_ord);
-        if let Ok(col) = reader.fast_fields().u64("n") {
-            if let Some(n) = col.first(address.doc_id) {
-                numbers.push(n as u32);
-            }
-        }
-    }
-    let mut hits: Vec<&super::documents::SearchDoc> = numbers
+    // Documents are numbered in result order (kind, then name), so sorting numbers is enough.
+    let mut numbers = found;
+    numbers.sort_unstable();
+    let hits: Vec<&super::documents::SearchDoc> = numbers
         .iter()
         .filter_map(|&n| index.docs.get(n as usize))
         .collect();
-    hits.sort_by_key(|d| (kind_order(&d.kind), d.name.to_lowercase(), d.id.clone()));
     results.total = hits.len();
     results.pages = hits.len().div_ceil(PAGE_SIZE).max(1);
     results.page = request.page.clamp(1, results.pages.min(MAX_PAGE));
@@ -295,12 +292,72 @@ fn any_of<'a>(
 /// Stems of every dictionary word within the allowed typos of `word`.
 fn matching_stems(index: &SearchIndex, word: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    each_word(index, |candidate| {
-        if word_matches(word, candidate) {
-            out.insert(stem(candidate));
+    let (Some(first), n) = (word.chars().next(), word.chars().count()) else {
+        return out;
+    };
+    let k = allowed_typos(word);
+    for len in n.saturating_sub(k)..=n + k {
+        for (candidate, stem) in index.words.get(&(first, len)).into_iter().flatten() {
+            if word_matches(word, candidate) {
+                out.insert(stem.clone());
+            }
         }
-    });
+    }
     out
+}
+
+/// Collects matching documents as document numbers, with no scoring.
+struct NumberCollector {
+    numbers: std::sync::Arc<Vec<Vec<u32>>>,
+}
+
+struct SegmentNumbers {
+    numbers: std::sync::Arc<Vec<Vec<u32>>>,
+    segment: usize,
+    found: Vec<u32>,
+}
+
+impl tantivy::collector::Collector for NumberCollector {
+    type Fruit = Vec<u32>;
+    type Child = SegmentNumbers;
+
+    fn for_segment(
+        &self,
+        ord: u32,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentNumbers> {
+        Ok(SegmentNumbers {
+            numbers: self.numbers.clone(),
+            segment: ord as usize,
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<u32>>) -> tantivy::Result<Vec<u32>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentNumbers {
+    type Fruit = Vec<u32>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        if let Some(&n) = self
+            .numbers
+            .get(self.segment)
+            .and_then(|s| s.get(doc as usize))
+        {
+            self.found.push(n);
+        }
+    }
+
+    fn harvest(self) -> Vec<u32> {
+        self.found
+    }
 }
 
 fn each_word(index: &SearchIndex, mut visit: impl FnMut(&str)) {

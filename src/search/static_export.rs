@@ -6,7 +6,7 @@
 //!                           (hex) and N letters long, one a line ("word" or "word stem")
 //! `search/data/s<K>.json`   stem → document numbers, for stems whose hash falls in shard K
 //! `search/data/f-<facet>-<value>.json` document numbers with that facet value
-//! `search/data/d<K>.json`   what results show, for documents K×8 to K×8+7
+//! `search/data/d<K>.json`   what results show, for documents K×4 to K×4+3
 //!
 //! Document numbers are stored as gaps from the previous number, which keeps lists short.
 
@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 /// Folder of the data files below the site root.
 pub const DATA_FOLDER: &str = "search/data";
 /// Documents per display shard.
-pub const DOCS_PER_SHARD: usize = 8;
+pub const DOCS_PER_SHARD: usize = 4;
 
 /// 32-bit FNV-1a over UTF-8 bytes: the page's script computes the same shard numbers.
 pub fn fnv1a32(text: &str) -> u32 {
