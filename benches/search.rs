@@ -58,6 +58,11 @@ fn mix() -> Vec<Request> {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench targets too, unoptimised: measure nothing there.
+    if cfg!(debug_assertions) {
+        println!("search benchmark: run it with `cargo bench --bench search -- [N ...]`");
+        return;
+    }
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
