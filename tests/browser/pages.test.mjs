@@ -198,7 +198,9 @@ test('each page type: Tab reaches every interactive element, each with a visible
       // Every element a keyboard user must reach, with how it looks unfocused.
       const expected = await page.evaluate((props) => {
         const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
-        const els = [...document.querySelectorAll(sel)].filter((el) => !el.disabled);
+        // Only what is shown: the filters in a closed <details> are reached by opening its
+        // summary (which is checked), and the shortlist button is hidden until its script runs.
+        const els = [...document.querySelectorAll(sel)].filter((el) => !el.disabled && el.checkVisibility());
         els.forEach((el, i) => el.setAttribute('data-kb', i));
         return els.map((el) => {
           const s = getComputedStyle(el);
@@ -258,6 +260,33 @@ test('the search form works by keyboard alone', async () => {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent.trim()), 'Search');
     await Promise.all([page.waitForURL(/q=art/), page.keyboard.press('Space')]);
   }
+  // The filters by keyboard alone: open them from their summary, tick Saturday and
+  // "Evening", and send the form; the page script then shows the results.
+  await page.goto(server.origin + '/search/', { waitUntil: 'load' });
+  await page.focus('#search-q');
+  let on = null;
+  for (let n = 0; n < 10 && on !== 'SUMMARY'; n++) {
+    await page.keyboard.press('Tab');
+    on = await page.evaluate(() => document.activeElement?.tagName);
+  }
+  assert.equal(on, 'SUMMARY', 'Tab reaches the filters');
+  await page.keyboard.press('Enter');
+  const ticks = ['f-day-saturday', 'f-when-evening'];
+  for (let n = 0; n < 40 && ticks.length; n++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => document.activeElement?.id);
+    if (id === ticks[0]) {
+      await page.keyboard.press('Space');
+      ticks.shift();
+    }
+  }
+  assert.deepEqual(ticks, [], 'Tab reaches the Saturday and Evening boxes');
+  await Promise.all([page.waitForURL(/day=saturday/), page.keyboard.press('Enter')]);
+  const url = new URL(page.url());
+  assert.deepEqual([url.searchParams.get('day'), url.searchParams.get('when')], ['saturday', 'evening']);
+  await page.waitForSelector('#search-results .results__count');
+  const count = await page.textContent('#search-results .results__count');
+  assert.match(count, /^\d+ results?$/, 'the page script shows the result count');
   await page.close();
 });
 

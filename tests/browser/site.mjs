@@ -25,7 +25,7 @@ export const CHROMIUM_ARGS = [
 
 // The policy the pages must work under: nothing inline, nothing from elsewhere.
 export const CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
   "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const TYPES = {
