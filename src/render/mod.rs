@@ -53,6 +53,17 @@ impl SearchPage {
 
 /// Renders the whole site. Errors are whole sentences naming the template or file.
 pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage), Vec<String>> {
+    render_timed(dir, theme, &mut crate::timings::Timings::default())
+}
+
+/// `render`, recording the time of each stage (templates, CSS, derive, render, exports,
+/// index) in `timings`.
+pub fn render_timed(
+    dir: &Directory,
+    theme: &Path,
+    timings: &mut crate::timings::Timings,
+) -> Result<(Vec<OutFile>, SearchPage), Vec<String>> {
+    let stage = std::time::Instant::now();
     let templates = theme.join("templates");
     let pattern = format!("{}/**/*.html", templates.display());
     let mut tera = tera::Tera::new(&pattern).map_err(|e| vec![tera_error(&e)])?;
@@ -64,12 +75,16 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
         )]);
     }
 
+    timings.add("templates", stage.elapsed());
+    let stage = std::time::Instant::now();
     let css_path = theme.join("css/site.css");
     let css_source = std::fs::read_to_string(&css_path)
         .map_err(|e| vec![format!("{}: cannot be read: {e}", css_path.display())])?;
     let css = css::minify(&css_source, "themes/default/css/site.css").map_err(|e| vec![e])?;
     let css_file = format!("css/site-{:08x}.css", css::fnv1a(css.as_bytes()) as u32);
 
+    timings.add("CSS", stage.elapsed());
+    let stage = std::time::Instant::now();
     let mut deriver = Deriver::new(dir, theme);
     let pages = deriver.pages();
     let globals = Globals {
@@ -82,6 +97,8 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
     };
     let globals = tera::Context::from_serialize(&globals).map_err(|e| vec![tera_error(&e)])?;
 
+    timings.add("derive", stage.elapsed());
+    let stage = std::time::Instant::now();
     let rendered: Vec<Result<OutFile, String>> = pages
         .par_iter()
         .map(|page| {
@@ -148,11 +165,15 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
             .map_err(|e| vec![format!("{image}: cannot be read: {e}")])?;
         files.push(OutFile { path: image, bytes });
     }
-    files.extend(crate::export::outputs(dir));
+    timings.add("render", stage.elapsed());
+    files.extend(timings.time("exports", || crate::export::outputs(dir)));
+    let stage = std::time::Instant::now();
     let search_docs = crate::search::documents::documents(dir);
     let values = crate::search::query::FilterValues::from_directory(dir);
     files.extend(crate::search::index::build_files(&search_docs, &values).map_err(|e| vec![e])?);
     files.extend(crate::search::static_export::files(&search_docs, &values));
+    timings.add("index", stage.elapsed());
+    let stage = std::time::Instant::now();
     let page_paths: Vec<String> = files
         .iter()
         .filter(|f| f.path.ends_with("index.html"))
@@ -174,6 +195,7 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
         files.push(script);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    timings.add("exports", stage.elapsed());
     Ok((files, search_page))
 }
 
