@@ -14,6 +14,7 @@ pub mod export;
 pub mod import;
 pub mod output;
 pub mod pictures;
+pub mod progress;
 pub mod render;
 pub mod schedule;
 pub mod search;
@@ -95,15 +96,18 @@ pub enum BuildError {
 pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError> {
     refuse_unsafe_output(options, output)?;
     let started = Instant::now();
+    let progress = progress::Progress::for_terminal();
     let mut timings = timings::Timings::default();
     let (dir, diagnostics) = check_timed(options, &mut timings);
     let Some(dir) = dir else {
         return Err(BuildError::Content(diagnostics));
     };
-    let (files, search_page) =
-        render::render_timed(&dir, &options.theme, &mut timings).map_err(BuildError::Theme)?;
+    let (files, search_page) = render::render_timed(&dir, &options.theme, &mut timings, &progress)
+        .map_err(BuildError::Theme)?;
     timings
-        .time("write", || output::write_site(output, &files))
+        .time("write", || {
+            output::write_site_with(output, &files, &progress)
+        })
         .map_err(BuildError::Output)?;
     timings.add("total", started.elapsed());
     let timings = timings.0;

@@ -53,7 +53,12 @@ impl SearchPage {
 
 /// Renders the whole site. Errors are whole sentences naming the template or file.
 pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage), Vec<String>> {
-    render_timed(dir, theme, &mut crate::timings::Timings::default())
+    render_timed(
+        dir,
+        theme,
+        &mut crate::timings::Timings::default(),
+        &crate::progress::Progress::hidden(),
+    )
 }
 
 /// `render`, recording the time of each stage (templates, CSS, derive, render, exports,
@@ -62,6 +67,7 @@ pub fn render_timed(
     dir: &Directory,
     theme: &Path,
     timings: &mut crate::timings::Timings,
+    progress: &crate::progress::Progress,
 ) -> Result<(Vec<OutFile>, SearchPage), Vec<String>> {
     let stage = std::time::Instant::now();
     let templates = theme.join("templates");
@@ -99,23 +105,6 @@ pub fn render_timed(
 
     timings.add("derive", stage.elapsed());
     let stage = std::time::Instant::now();
-    let rendered: Vec<Result<OutFile, String>> = pages
-        .par_iter()
-        .map(|page| {
-            let mut ctx = globals.clone();
-            ctx.extend(page.context.clone());
-            ctx.insert(
-                "json_ld",
-                &crate::export::json_ld::for_page(dir, &page.path),
-            );
-            tera.render(page.template, &ctx)
-                .map(|html| OutFile {
-                    path: page.path.clone(),
-                    bytes: html.into_bytes(),
-                })
-                .map_err(|e| format!("{} (for {}): {}", page.template, page.path, tera_error(&e)))
-        })
-        .collect();
     let search_page = pages
         .iter()
         .find(|p| p.path == "search/index.html")
@@ -129,6 +118,26 @@ pub fn render_timed(
             }
         })
         .ok_or_else(|| vec!["the site has no search page".to_string()])?;
+    let activity_index = crate::export::json_ld::activity_index(dir);
+    progress.stage("Rendering pages", pages.len());
+    let rendered: Vec<Result<OutFile, String>> = pages
+        .into_par_iter()
+        .map(|page| {
+            let mut ctx = globals.clone();
+            ctx.extend(page.context);
+            ctx.insert(
+                "json_ld",
+                &crate::export::json_ld::for_page_indexed(dir, &page.path, &activity_index),
+            );
+            let html = tera.render(page.template, &ctx);
+            progress.tick();
+            html.map(|html| OutFile {
+                path: page.path.clone(),
+                bytes: html.into_bytes(),
+            })
+            .map_err(|e| format!("{} (for {}): {}", page.template, page.path, tera_error(&e)))
+        })
+        .collect();
     let mut files = Vec::with_capacity(rendered.len() + 64);
     let mut errors = Vec::new();
     for r in rendered {
@@ -165,6 +174,7 @@ pub fn render_timed(
             .map_err(|e| vec![format!("{image}: cannot be read: {e}")])?;
         files.push(OutFile { path: image, bytes });
     }
+    progress.finish();
     timings.add("render", stage.elapsed());
     files.extend(timings.time("exports", || crate::export::outputs(dir)));
     let stage = std::time::Instant::now();
