@@ -14,12 +14,14 @@ pub mod export;
 pub mod import;
 pub mod output;
 pub mod pictures;
+pub mod progress;
 pub mod render;
 pub mod schedule;
 pub mod search;
 pub mod serve;
 pub mod site;
 pub mod synthetic;
+pub mod timings;
 
 use content::Directory;
 use diagnostics::{Diagnostic, Diagnostics};
@@ -47,10 +49,21 @@ pub fn today_in_london() -> Date {
 /// Loads and validates the content. Returns the directory when there are no errors, and
 /// every diagnostic (errors and warnings) in a stable order.
 pub fn check(options: &Options) -> (Option<Directory>, Vec<Diagnostic>) {
-    let (raw, mut diags) = content::load::load(&options.content);
-    let dir = content::validate::validate(raw, &options.theme, options.today, &mut diags);
+    check_timed(options, &mut timings::Timings::default())
+}
+
+/// `check`, recording the time of loading, validating and the Easy Read lint.
+pub fn check_timed(
+    options: &Options,
+    timings: &mut timings::Timings,
+) -> (Option<Directory>, Vec<Diagnostic>) {
+    let (raw, mut diags) = timings.time("load", || content::load::load(&options.content));
+    let dir = timings.time("validate", || {
+        content::validate::validate(raw, &options.theme, options.today, &mut diags)
+    });
     if let Some(dir) = &dir {
-        diags.extend(easy_read_lint::generated_lines(dir));
+        let lint = timings.time("validate", || easy_read_lint::generated_lines(dir));
+        diags.extend(lint);
     }
     let dir = if diags.has_errors() { None } else { dir };
     (dir, diags.sorted())
@@ -82,19 +95,22 @@ pub enum BuildError {
 /// Builds the site into `output`, replacing it only when everything succeeded.
 pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError> {
     refuse_unsafe_output(options, output)?;
-    let mut timings = Vec::new();
-    let t = Instant::now();
-    let (dir, diagnostics) = check(options);
-    timings.push(("load and validate", t.elapsed()));
+    let started = Instant::now();
+    let progress = progress::Progress::for_terminal();
+    let mut timings = timings::Timings::default();
+    let (dir, diagnostics) = check_timed(options, &mut timings);
     let Some(dir) = dir else {
         return Err(BuildError::Content(diagnostics));
     };
-    let t = Instant::now();
-    let (files, search_page) = render::render(&dir, &options.theme).map_err(BuildError::Theme)?;
-    timings.push(("derive and render", t.elapsed()));
-    let t = Instant::now();
-    output::write_site(output, &files).map_err(BuildError::Output)?;
-    timings.push(("write", t.elapsed()));
+    let (files, search_page) = render::render_timed(&dir, &options.theme, &mut timings, &progress)
+        .map_err(BuildError::Theme)?;
+    timings
+        .time("write", || {
+            output::write_site_with(output, &files, &progress)
+        })
+        .map_err(BuildError::Output)?;
+    timings.add("total", started.elapsed());
+    let timings = timings.0;
     Ok(BuildReport {
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
         files: files.len(),

@@ -2,11 +2,22 @@
 //! folder, which is then swapped in. A failed build never touches the published site.
 
 use crate::render::OutFile;
+use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
 
 /// Writes `files` into `output`, replacing what was there only once all are written.
 pub fn write_site(output: &Path, files: &[OutFile]) -> io::Result<()> {
+    write_site_with(output, files, &crate::progress::Progress::hidden())
+}
+
+/// `write_site`, counting files written on `progress`. Folders are made first, once each;
+/// files are then written in parallel.
+pub fn write_site_with(
+    output: &Path,
+    files: &[OutFile],
+    progress: &crate::progress::Progress,
+) -> io::Result<()> {
     let staging = sibling(output, "staging");
     let old = sibling(output, "old");
     for leftover in [&staging, &old] {
@@ -15,16 +26,22 @@ pub fn write_site(output: &Path, files: &[OutFile]) -> io::Result<()> {
         }
     }
     std::fs::create_dir_all(&staging)?;
+    progress.stage("Writing files", files.len());
     let result = (|| {
-        for f in files {
-            let path = staging.join(&f.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(path, &f.bytes)?;
+        let folders: std::collections::BTreeSet<&Path> = files
+            .iter()
+            .filter_map(|f| Path::new(&f.path).parent())
+            .collect();
+        for folder in folders {
+            std::fs::create_dir_all(staging.join(folder))?;
         }
-        Ok::<(), io::Error>(())
+        files.par_iter().try_for_each(|f| {
+            std::fs::write(staging.join(&f.path), &f.bytes)?;
+            progress.tick();
+            Ok::<(), io::Error>(())
+        })
     })();
+    progress.finish();
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);

@@ -156,6 +156,12 @@ pub struct Deriver<'a> {
     pub root: String,
     pub pictures: PictureSet,
     cards: Vec<Card>,
+    /// Each activity's place in name order (see `cards_for`), computed once.
+    name_rank: Vec<usize>,
+    /// For each venue (by index), the activities with a session there, in index order.
+    venue_activities: Vec<Vec<usize>>,
+    /// `activities_with` for every term, computed once (see `facet_memberships`).
+    facets: Facets,
 }
 
 /// "Monday 30 November".
@@ -177,6 +183,9 @@ impl<'a> Deriver<'a> {
             root,
             pictures: PictureSet::default(),
             cards: Vec::new(),
+            name_rank: name_ranks(dir),
+            venue_activities: venue_activities(dir),
+            facets: facet_memberships(dir),
         };
         d.cards = (0..dir.activities.len()).map(|i| d.card(i)).collect();
         d
@@ -340,14 +349,7 @@ impl<'a> Deriver<'a> {
 
     /// Cards for activities, sorted by name (then id, so the order is total).
     fn cards_for(&self, mut indexes: Vec<usize>) -> Vec<Card> {
-        indexes.sort_by(|&x, &y| {
-            let (a, b) = (&self.dir.activities[x], &self.dir.activities[y]);
-            a.data
-                .name
-                .to_lowercase()
-                .cmp(&b.data.name.to_lowercase())
-                .then(a.id.cmp(&b.id))
-        });
+        indexes.sort_by_key(|&i| self.name_rank[i]);
         indexes.dedup();
         indexes.into_iter().map(|i| self.cards[i].clone()).collect()
     }
@@ -515,29 +517,12 @@ impl<'a> Deriver<'a> {
             .collect()
     }
 
-    /// Activities that have `id` in vocabulary `kind`.
+    /// Activities that have `id` in vocabulary `kind`, in index order.
     fn activities_with(&self, kind: VocabKind, id: &str) -> Vec<usize> {
-        let dir = self.dir;
-        let uses_venue = |a: &Activity, test: &dyn Fn(&crate::content::Venue) -> bool| {
-            a.sessions.iter().any(|s| {
-                s.venue
-                    .as_deref()
-                    .and_then(|v| dir.venue(v))
-                    .is_some_and(test)
-            })
-        };
-        (0..dir.activities.len())
-            .filter(|&i| {
-                let a = &dir.activities[i];
-                match kind {
-                    VocabKind::Category => a.data.categories.iter().any(|c| c == id),
-                    VocabKind::WhoFor => a.data.who_for.iter().any(|c| c == id),
-                    VocabKind::SupportType => a.data.support == id,
-                    VocabKind::Area => uses_venue(a, &|v| v.data.area == id),
-                    VocabKind::Access => uses_venue(a, &|v| v.access.iter().any(|x| x == id)),
-                }
-            })
-            .collect()
+        self.facets[facet_slot(kind)]
+            .get(id)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The "When" choices: each weekday, parts of the day, weekends.
@@ -1071,14 +1056,7 @@ impl<'a> Deriver<'a> {
             .iter()
             .map(|id| self.term_link(VocabKind::Access, id))
             .collect();
-        let indexes: Vec<usize> = (0..dir.activities.len())
-            .filter(|&i| {
-                dir.activities[i]
-                    .sessions
-                    .iter()
-                    .any(|s| s.venue.as_deref() == Some(v.id.as_str()))
-            })
-            .collect();
+        let indexes = self.venue_activities[index].clone();
         let cards = self.cards_for(indexes);
         let mut lines = vec![EasyLine {
             text: format!(
@@ -1716,4 +1694,79 @@ pub fn percent(s: &str) -> String {
 /// Joins card place lists for plain text uses (emails, search results).
 pub fn places_text(card: &Card) -> String {
     and_list(&card.places)
+}
+
+/// Each activity's position when sorted by name (case-insensitively), then id: the order
+/// of every list of activity cards.
+fn name_ranks(dir: &Directory) -> Vec<usize> {
+    let keys: Vec<(String, &str)> = dir
+        .activities
+        .iter()
+        .map(|a| (a.data.name.to_lowercase(), a.id.as_str()))
+        .collect();
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&x, &y| keys[x].cmp(&keys[y]));
+    let mut rank = vec![0; keys.len()];
+    for (position, &i) in order.iter().enumerate() {
+        rank[i] = position;
+    }
+    rank
+}
+
+/// For each venue (by index), the activities with a session there, in index order.
+fn venue_activities(dir: &Directory) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); dir.venues.len()];
+    for (i, a) in dir.activities.iter().enumerate() {
+        for s in &a.sessions {
+            if let Some(&v) = s.venue.as_deref().and_then(|v| dir.venue_index.get(v)) {
+                if out[v].last() != Some(&i) {
+                    out[v].push(i);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// For each vocabulary (by `facet_slot`), each term id's activities in index order.
+type Facets = [std::collections::HashMap<String, Vec<usize>>; 5];
+
+fn facet_slot(kind: VocabKind) -> usize {
+    match kind {
+        VocabKind::Category => 0,
+        VocabKind::WhoFor => 1,
+        VocabKind::SupportType => 2,
+        VocabKind::Area => 3,
+        VocabKind::Access => 4,
+    }
+}
+
+/// Which activities have each term: categories, who for and support from the listing;
+/// areas and access from the venues of its sessions. One pass over the activities.
+fn facet_memberships(dir: &Directory) -> Facets {
+    let mut out: Facets = Default::default();
+    let mut add = |kind: VocabKind, id: &str, i: usize| {
+        let list = out[facet_slot(kind)].entry(id.to_string()).or_default();
+        if list.last() != Some(&i) {
+            list.push(i);
+        }
+    };
+    for (i, a) in dir.activities.iter().enumerate() {
+        for c in &a.data.categories {
+            add(VocabKind::Category, c, i);
+        }
+        for w in &a.data.who_for {
+            add(VocabKind::WhoFor, w, i);
+        }
+        add(VocabKind::SupportType, &a.data.support, i);
+        for s in &a.sessions {
+            if let Some(v) = s.venue.as_deref().and_then(|v| dir.venue(v)) {
+                add(VocabKind::Area, &v.data.area, i);
+                for x in &v.access {
+                    add(VocabKind::Access, x, i);
+                }
+            }
+        }
+    }
+    out
 }

@@ -9,10 +9,41 @@ use crate::content::model::WeekOfMonth;
 use crate::content::{Activity, Directory, VocabKind};
 use crate::schedule::{Recurrence, Session};
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 /// The JSON-LD for the page written at `path` (such as `activities/art/index.html`),
 /// safe to place inside a `<script>` element.
 pub fn for_page(dir: &Directory, path: &str) -> String {
+    for_page_indexed(dir, path, &activity_index(dir))
+}
+
+/// Activity and provider ids to their index in the directory, built once per build so
+/// that each page finds its listing without a search.
+pub struct Lookup<'a> {
+    activities: HashMap<&'a str, usize>,
+    providers: HashMap<&'a str, usize>,
+}
+
+/// The id lookup for `for_page_indexed`.
+pub fn activity_index(dir: &Directory) -> Lookup<'_> {
+    Lookup {
+        activities: dir
+            .activities
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect(),
+        providers: dir
+            .providers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect(),
+    }
+}
+
+/// `for_page` with the id lookup built once (`activity_index`), for whole builds.
+pub fn for_page_indexed(dir: &Directory, path: &str, lookup: &Lookup) -> String {
     let base = &dir.site.base_url;
     let council = json!({
         "@type": "GovernmentOrganization",
@@ -29,8 +60,8 @@ pub fn for_page(dir: &Directory, path: &str) -> String {
     if let [folder, id, "index.html"] = parts.as_slice() {
         match *folder {
             "activities" => {
-                if let Some(a) = dir.activities.iter().find(|a| a.id == *id) {
-                    graph.extend(events(dir, a));
+                if let Some(&i) = lookup.activities.get(id) {
+                    graph.extend(events(dir, &dir.activities[i]));
                 }
             }
             "venues" => {
@@ -39,7 +70,7 @@ pub fn for_page(dir: &Directory, path: &str) -> String {
                 }
             }
             "providers" => {
-                if let Some(i) = dir.providers.iter().position(|p| p.id == *id) {
+                if let Some(&i) = lookup.providers.get(id) {
                     graph.push(organization(dir, i));
                 }
             }

@@ -103,6 +103,8 @@ pub struct Exporter<'a> {
     terms: HashMap<(String, String), Value>,
     /// Every venue's location, made once.
     locations: HashMap<String, Value>,
+    /// Activity ids to their index in the directory, so no lookup searches the list.
+    activity_index: HashMap<&'a str, usize>,
 }
 
 impl<'a> Exporter<'a> {
@@ -112,6 +114,12 @@ impl<'a> Exporter<'a> {
             base: &dir.site.base_url,
             terms: HashMap::new(),
             locations: HashMap::new(),
+            activity_index: dir
+                .activities
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect(),
         };
         let mut terms = HashMap::new();
         for section in TAXONOMIES {
@@ -332,12 +340,7 @@ impl<'a> Exporter<'a> {
             "location": self.location(venue),
         });
         if with_service {
-            let index = self
-                .dir
-                .activities
-                .iter()
-                .position(|x| x.id == a.id)
-                .unwrap_or(0);
+            let index = self.activity_index.get(a.id.as_str()).copied().unwrap_or(0);
             v["service"] = self.service(index, false);
         }
         v
@@ -758,7 +761,7 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
         .files()
         .into_par_iter()
         .map(|(path, value)| {
-            let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
+            let mut bytes = serde_json::to_vec(&value).unwrap_or_default();
             bytes.push(b'\n');
             OutFile { path, bytes }
         })

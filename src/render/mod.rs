@@ -53,6 +53,23 @@ impl SearchPage {
 
 /// Renders the whole site. Errors are whole sentences naming the template or file.
 pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage), Vec<String>> {
+    render_timed(
+        dir,
+        theme,
+        &mut crate::timings::Timings::default(),
+        &crate::progress::Progress::hidden(),
+    )
+}
+
+/// `render`, recording the time of each stage (templates, CSS, derive, render, exports,
+/// index) in `timings`.
+pub fn render_timed(
+    dir: &Directory,
+    theme: &Path,
+    timings: &mut crate::timings::Timings,
+    progress: &crate::progress::Progress,
+) -> Result<(Vec<OutFile>, SearchPage), Vec<String>> {
+    let stage = std::time::Instant::now();
     let templates = theme.join("templates");
     let pattern = format!("{}/**/*.html", templates.display());
     let mut tera = tera::Tera::new(&pattern).map_err(|e| vec![tera_error(&e)])?;
@@ -64,12 +81,16 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
         )]);
     }
 
+    timings.add("templates", stage.elapsed());
+    let stage = std::time::Instant::now();
     let css_path = theme.join("css/site.css");
     let css_source = std::fs::read_to_string(&css_path)
         .map_err(|e| vec![format!("{}: cannot be read: {e}", css_path.display())])?;
     let css = css::minify(&css_source, "themes/default/css/site.css").map_err(|e| vec![e])?;
     let css_file = format!("css/site-{:08x}.css", css::fnv1a(css.as_bytes()) as u32);
 
+    timings.add("CSS", stage.elapsed());
+    let stage = std::time::Instant::now();
     let mut deriver = Deriver::new(dir, theme);
     let pages = deriver.pages();
     let globals = Globals {
@@ -82,23 +103,8 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
     };
     let globals = tera::Context::from_serialize(&globals).map_err(|e| vec![tera_error(&e)])?;
 
-    let rendered: Vec<Result<OutFile, String>> = pages
-        .par_iter()
-        .map(|page| {
-            let mut ctx = globals.clone();
-            ctx.extend(page.context.clone());
-            ctx.insert(
-                "json_ld",
-                &crate::export::json_ld::for_page(dir, &page.path),
-            );
-            tera.render(page.template, &ctx)
-                .map(|html| OutFile {
-                    path: page.path.clone(),
-                    bytes: html.into_bytes(),
-                })
-                .map_err(|e| format!("{} (for {}): {}", page.template, page.path, tera_error(&e)))
-        })
-        .collect();
+    timings.add("derive", stage.elapsed());
+    let stage = std::time::Instant::now();
     let search_page = pages
         .iter()
         .find(|p| p.path == "search/index.html")
@@ -112,6 +118,26 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
             }
         })
         .ok_or_else(|| vec!["the site has no search page".to_string()])?;
+    let activity_index = crate::export::json_ld::activity_index(dir);
+    progress.stage("Rendering pages", pages.len());
+    let rendered: Vec<Result<OutFile, String>> = pages
+        .into_par_iter()
+        .map(|page| {
+            let mut ctx = globals.clone();
+            ctx.extend(page.context);
+            ctx.insert(
+                "json_ld",
+                &crate::export::json_ld::for_page_indexed(dir, &page.path, &activity_index),
+            );
+            let html = tera.render(page.template, &ctx);
+            progress.tick();
+            html.map(|html| OutFile {
+                path: page.path.clone(),
+                bytes: html.into_bytes(),
+            })
+            .map_err(|e| format!("{} (for {}): {}", page.template, page.path, tera_error(&e)))
+        })
+        .collect();
     let mut files = Vec::with_capacity(rendered.len() + 64);
     let mut errors = Vec::new();
     for r in rendered {
@@ -148,11 +174,16 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
             .map_err(|e| vec![format!("{image}: cannot be read: {e}")])?;
         files.push(OutFile { path: image, bytes });
     }
-    files.extend(crate::export::outputs(dir));
+    progress.finish();
+    timings.add("render", stage.elapsed());
+    files.extend(timings.time("exports", || crate::export::outputs(dir)));
+    let stage = std::time::Instant::now();
     let search_docs = crate::search::documents::documents(dir);
     let values = crate::search::query::FilterValues::from_directory(dir);
     files.extend(crate::search::index::build_files(&search_docs, &values).map_err(|e| vec![e])?);
     files.extend(crate::search::static_export::files(&search_docs, &values));
+    timings.add("index", stage.elapsed());
+    let stage = std::time::Instant::now();
     let page_paths: Vec<String> = files
         .iter()
         .filter(|f| f.path.ends_with("index.html"))
@@ -174,6 +205,7 @@ pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage
         files.push(script);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    timings.add("exports", stage.elapsed());
     Ok((files, search_page))
 }
 
