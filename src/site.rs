@@ -14,8 +14,12 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod card_lists;
 mod changes;
 mod my_list;
+
+use card_lists::CardList;
+pub use card_lists::{is_page_id, page_path, Pagination, CARDS_PER_PAGE};
 
 /// How far ahead "next dates" look, and how many are shown.
 const NEXT_DATES_WEEKS: i64 = 8;
@@ -29,6 +33,8 @@ pub struct PageSpec {
     pub path: String,
     pub template: &'static str,
     pub context: tera::Context,
+    /// Activities whose cards the page lists, in order (rendered once each, see `render`).
+    pub cards: Vec<usize>,
 }
 
 /// A picture ready for `<img>`: its URL. Alt text is empty because text always sits beside it.
@@ -189,6 +195,11 @@ impl<'a> Deriver<'a> {
         };
         d.cards = (0..dir.activities.len()).map(|i| d.card(i)).collect();
         d
+    }
+
+    /// Every activity's card, in index order.
+    pub fn cards(&self) -> &[Card] {
+        &self.cards
     }
 
     /// A picture by its content name (emoji or drawn name).
@@ -389,6 +400,7 @@ impl<'a> Deriver<'a> {
             path: file,
             template,
             context: ctx,
+            cards: Vec::new(),
         }
     }
 
@@ -399,7 +411,7 @@ impl<'a> Deriver<'a> {
         for i in 0..self.dir.activities.len() {
             pages.push(self.activity_page(i));
         }
-        pages.push(self.activities_index());
+        pages.extend(self.activities_index());
         for i in 0..self.dir.providers.len() {
             pages.push(self.provider_page(i));
         }
@@ -663,51 +675,38 @@ impl<'a> Deriver<'a> {
             let terms: Vec<Term> = self.dir.vocabulary.terms(kind).to_vec();
             for t in terms {
                 let indexes = self.activities_with(kind, &t.id);
-                let cards = self.cards_for(indexes);
                 let picture = self.pic(&t.picture);
-                let mut ctx = tera::Context::new();
-                ctx.insert("heading", &t.label);
-                ctx.insert("easy_read", &browse_sentence(kind, &t));
-                ctx.insert("picture", &picture);
-                ctx.insert("rule", &None::<String>);
-                ctx.insert("activities", &cards);
-                let changing_places = if kind == VocabKind::Access && t.id == "changing-places" {
+                let see_also = if kind == VocabKind::Access && t.id == "changing-places" {
                     Some(self.url("changing-places/"))
                 } else {
                     None
                 };
-                ctx.insert("see_also", &changing_places);
-                let meta = self.meta(
-                    &t.label,
-                    &format!("{} activities: {}.", cards.len(), t.label),
-                    &format!("{folder}/{}/", t.id),
-                    "browse",
-                    vec![("Home", ""), (hub_title, &format!("{folder}/"))],
-                );
-                pages.push(self.page(meta, "browse.html", ctx));
+                let path = format!("{folder}/{}/", t.id);
+                let hub = format!("{folder}/");
+                let list = CardList {
+                    heading: &t.label,
+                    easy_read: browse_sentence(kind, &t),
+                    picture,
+                    rule: None,
+                    see_also,
+                    path,
+                    crumbs: vec![("Home", ""), (hub_title, &hub)],
+                };
+                pages.extend(self.card_list_pages(list, indexes));
             }
         }
         for f in self.when_filters() {
-            let cards = self.cards_for(self.activities_when(f.test));
-            let picture = self.pic(f.picture);
-            let mut ctx = tera::Context::new();
-            ctx.insert("heading", &f.label);
-            ctx.insert(
-                "easy_read",
-                &format!("Things to do {}.", lower_first(&f.easy_read)),
-            );
-            ctx.insert("picture", &picture);
-            ctx.insert("rule", &f.rule);
-            ctx.insert("activities", &cards);
-            ctx.insert("see_also", &None::<String>);
-            let meta = self.meta(
-                &f.label,
-                &format!("{} activities: {}.", cards.len(), f.label),
-                &format!("when/{}/", f.id),
-                "browse",
-                vec![("Home", ""), ("When", "when/")],
-            );
-            pages.push(self.page(meta, "browse.html", ctx));
+            let indexes = self.activities_when(f.test);
+            let list = CardList {
+                heading: &f.label,
+                easy_read: format!("Things to do {}.", lower_first(&f.easy_read)),
+                picture: self.pic(f.picture),
+                rule: f.rule.clone(),
+                see_also: None,
+                path: format!("when/{}/", f.id),
+                crumbs: vec![("Home", ""), ("When", "when/")],
+            };
+            pages.extend(self.card_list_pages(list, indexes));
         }
         pages
     }
@@ -952,24 +951,17 @@ impl<'a> Deriver<'a> {
             .collect()
     }
 
-    fn activities_index(&mut self) -> PageSpec {
-        let cards = self.cards_for((0..self.dir.activities.len()).collect());
-        let mut ctx = tera::Context::new();
-        ctx.insert("heading", "All activities");
-        ctx.insert("easy_read", "Every activity on this site, from A to Z.");
-        let picture = self.pic("🔎");
-        ctx.insert("picture", &picture);
-        ctx.insert("rule", &None::<String>);
-        ctx.insert("activities", &cards);
-        ctx.insert("see_also", &None::<String>);
-        let meta = self.meta(
-            "All activities",
-            "Every activity on this site, from A to Z.",
-            "activities/",
-            "browse",
-            vec![("Home", "")],
-        );
-        self.page(meta, "browse.html", ctx)
+    fn activities_index(&mut self) -> Vec<PageSpec> {
+        let list = CardList {
+            heading: "All activities",
+            easy_read: "Every activity on this site, from A to Z.".into(),
+            picture: self.pic("🔎"),
+            rule: None,
+            see_also: None,
+            path: "activities/".into(),
+            crumbs: vec![("Home", "")],
+        };
+        self.card_list_pages(list, (0..self.dir.activities.len()).collect())
     }
 
     fn provider_page(&mut self, index: usize) -> PageSpec {

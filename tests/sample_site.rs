@@ -72,19 +72,29 @@ fn html_files(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The activity ids listed as cards on a browse page (links to /activities/<id>/ in h3s).
+/// The activity ids listed as cards on a browse page (links to /activities/<id>/ in h3s),
+/// over all its pages (following each page's "Next page" link).
 fn listed_activities(path: &str) -> Vec<String> {
-    let doc = page(path);
-    let mut ids: Vec<String> = doc
-        .select(&sel("main a[href^='/activities/']"))
-        .filter_map(|a| a.value().attr("href"))
-        .map(|h| {
-            h.trim_start_matches("/activities/")
-                .trim_end_matches('/')
-                .to_string()
-        })
-        .filter(|id| !id.is_empty() && !id.contains('/'))
-        .collect();
+    let mut ids = Vec::new();
+    let mut next = Some(path.to_string());
+    while let Some(path) = next.take() {
+        let doc = page(&path);
+        ids.extend(
+            doc.select(&sel("main .cards a[href^='/activities/']"))
+                .filter_map(|a| a.value().attr("href"))
+                .map(|h| {
+                    h.trim_start_matches("/activities/")
+                        .trim_end_matches('/')
+                        .to_string()
+                })
+                .filter(|id| !id.is_empty() && !id.contains('/')),
+        );
+        next = doc
+            .select(&sel("main a[rel=next]"))
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .map(|h| h.trim_matches('/').to_string());
+    }
     ids.sort();
     ids.dedup();
     ids
@@ -179,6 +189,7 @@ fn page_counts_match_the_content() {
             .unwrap()
             .filter_map(Result::ok)
             .filter(|e| e.path().join("index.html").is_file())
+            .filter(|e| !signpost::site::is_page_id(&e.file_name().to_string_lossy()))
             .count()
     };
     assert_eq!(count("activities"), d.activities.len());
@@ -255,6 +266,64 @@ fn evening_and_weekend_pages_hold_exactly_the_right_activities() {
         text.contains("ends after 6pm"),
         "the evening rule is explained"
     );
+}
+
+#[test]
+fn long_lists_are_split_into_pages_that_together_list_everything_once() {
+    let b = built();
+    let per_page = signpost::site::CARDS_PER_PAGE;
+    assert!(
+        b.dir.activities.len() > per_page,
+        "the sample needs more than one page of activities"
+    );
+    let mut all = Vec::new();
+    let mut path = "activities".to_string();
+    let mut number = 1;
+    loop {
+        let doc = page(&path);
+        let cards = doc.select(&sel("main .cards > li")).count();
+        assert!(cards > 0 && cards <= per_page, "{path}: {cards} cards");
+        all.extend(
+            doc.select(&sel("main .cards h2 a"))
+                .filter_map(|a| a.value().attr("href"))
+                .map(str::to_string),
+        );
+        let current: Vec<String> = doc
+            .select(&sel("nav.pagination a[aria-current=page]"))
+            .map(|a| a.text().collect::<String>())
+            .collect();
+        assert_eq!(current, vec![format!("Page {number}")], "{path}");
+        let title: String = doc.select(&sel("title")).next().unwrap().text().collect();
+        if number > 1 {
+            assert!(title.contains(&format!("page {number} of")), "{title}");
+            assert!(doc.select(&sel("main a[rel=prev]")).next().is_some());
+        }
+        match doc
+            .select(&sel("main a[rel=next]"))
+            .next()
+            .and_then(|a| a.value().attr("href"))
+        {
+            Some(next) => {
+                number += 1;
+                assert_eq!(next, format!("/activities/page-{number}/"));
+                path = next.trim_matches('/').to_string();
+            }
+            None => break,
+        }
+    }
+    assert_eq!(number, b.dir.activities.len().div_ceil(per_page));
+    let mut sorted = all.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), all.len(), "no activity is listed twice");
+    assert_eq!(
+        all.len(),
+        b.dir.activities.len(),
+        "every activity is listed"
+    );
+    // A short list has no page links.
+    let short = page("when/saturday");
+    assert!(short.select(&sel("nav.pagination")).next().is_none());
 }
 
 #[test]

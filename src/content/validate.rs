@@ -208,6 +208,20 @@ fn validate_semantics(
                 }
                 None => slugify(&a.name),
             };
+            if crate::site::is_page_id(&id) {
+                let at = if a.id.is_some() {
+                    field(&path, "id")
+                } else {
+                    field(&path, "name")
+                };
+                let pos = p.positions.value(&at);
+                c.diags.push(
+                    Diagnostic::error(&p.file, format!("the activity id \"{id}\" would clash with page {} of the list of all activities, at /activities/{id}/", &id[5..]))
+                        .at(pos.line, pos.column)
+                        .field(&at)
+                        .help(format!("give the activity an `id:` that is not \"page-\" and a number, such as `id: {id}-group`")),
+                );
+            }
             if let Some((other_file, other_path)) = activity_ids.get(&id) {
                 let at = if a.id.is_some() {
                     field(&path, "id")
@@ -312,6 +326,15 @@ fn check_ids<'a>(
                     "rename it to \"{}\" (lower-case letters, digits and hyphens)",
                     slugify(id)
                 )),
+            );
+        }
+        if crate::site::is_page_id(id) {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("the file name \"{id}\" would clash with the page numbers of the /{folder}/ list"),
+                )
+                .help(format!("rename it, such as \"{id}-{}\"", folder.trim_end_matches('s'))),
             );
         }
         if let Some(other) = seen.insert(id, file) {

@@ -119,6 +119,7 @@ pub fn render_timed(
         })
         .ok_or_else(|| vec!["the site has no search page".to_string()])?;
     let activity_index = crate::export::json_ld::activity_index(dir);
+    let card_html = render_cards(&tera, deriver.cards())?;
     progress.stage("Rendering pages", pages.len());
     let rendered: Vec<Result<OutFile, String>> = pages
         .into_par_iter()
@@ -129,6 +130,14 @@ pub fn render_timed(
                 "json_ld",
                 &crate::export::json_ld::for_page_indexed(dir, &page.path, &activity_index),
             );
+            if !page.cards.is_empty() {
+                let mut html = String::new();
+                for &i in &page.cards {
+                    html.push('\n');
+                    html.push_str(&card_html[i]);
+                }
+                ctx.insert("cards_html", &html);
+            }
             let html = tera.render(page.template, &ctx);
             progress.tick();
             html.map(|html| OutFile {
@@ -207,6 +216,31 @@ pub fn render_timed(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.add("exports", stage.elapsed());
     Ok((files, search_page))
+}
+
+/// Each activity's card as lists show it (the theme's `card.html`), rendered once: an
+/// activity is on a dozen or more lists, and joining strings is far cheaper than running
+/// the template again for each.
+fn render_cards(
+    tera: &tera::Tera,
+    cards: &[crate::site::Card],
+) -> Result<Vec<String>, Vec<String>> {
+    const TEMPLATE: &str = "card.html";
+    if !tera.get_template_names().any(|t| t == TEMPLATE) {
+        return Err(vec![format!(
+            "the theme has no templates/{TEMPLATE}: it renders one activity card (`a`) for lists"
+        )]);
+    }
+    cards
+        .par_iter()
+        .map(|card| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("a", card);
+            tera.render(TEMPLATE, &ctx)
+                .map_err(|e| format!("{TEMPLATE} (for {}): {}", card.url, tera_error(&e)))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| vec![e])
 }
 
 /// The theme's enhancement scripts (`js/*.js`), published as they are.

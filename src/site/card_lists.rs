@@ -1,0 +1,167 @@
+//! Lists of activity cards (browse pages and "All activities"), split into pages of
+//! [`CARDS_PER_PAGE`] so no list grows past what a cheap phone on a slow connection loads
+//! quickly. The cards themselves are rendered once per activity by `render` and joined by
+//! index (`PageSpec::cards`), instead of once for every list an activity is on.
+
+use super::{Deriver, Pic};
+use crate::site::PageSpec;
+use serde::Serialize;
+
+/// Cards on one page of a list.
+pub const CARDS_PER_PAGE: usize = 50;
+/// Numbered links shown either side of the current page.
+const NEARBY_PAGES: usize = 2;
+
+/// Where a page sits in its list, for the "Page 2 of 5" line and the page links.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    /// Activities in the whole list, and the first and last shown on this page (from 1).
+    pub count: usize,
+    pub first: usize,
+    pub last: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub previous_picture: Pic,
+    pub next_picture: Pic,
+    /// The first, the last and nearby pages; `None` marks a gap ("…").
+    pub links: Vec<Option<PageLink>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// What a card list page says above its cards.
+pub struct CardList<'a> {
+    pub heading: &'a str,
+    pub easy_read: String,
+    pub picture: Pic,
+    /// What a time word means ("Evening means it ends after 6pm").
+    pub rule: Option<String>,
+    pub see_also: Option<String>,
+    /// The first page's path, such as `what/art/`.
+    pub path: String,
+    pub crumbs: Vec<(&'a str, &'a str)>,
+}
+
+/// The path of page `number` of a list whose first page is at `path`.
+pub fn page_path(path: &str, number: usize) -> String {
+    if number <= 1 {
+        path.to_string()
+    } else {
+        format!("{path}page-{number}/")
+    }
+}
+
+/// True for ids that page paths use (`page-2`): listings cannot have them.
+pub fn is_page_id(id: &str) -> bool {
+    id.strip_prefix("page-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl Deriver<'_> {
+    /// The pages of a card list: activities `indexes`, in name order, `CARDS_PER_PAGE` a page.
+    pub(super) fn card_list_pages(
+        &mut self,
+        list: CardList,
+        mut indexes: Vec<usize>,
+    ) -> Vec<PageSpec> {
+        indexes.sort_by_key(|&i| self.name_rank[i]);
+        indexes.dedup();
+        let count = indexes.len();
+        let total = count.div_ceil(CARDS_PER_PAGE).max(1);
+        let previous_picture = self.pic("⬅️");
+        let next_picture = self.pic("➡️");
+        let calendar = crate::carers::calendar_links(&self.dir.site, &list.path);
+        let mut pages = Vec::with_capacity(total);
+        for number in 1..=total {
+            let start = (number - 1) * CARDS_PER_PAGE;
+            let cards: Vec<usize> = indexes
+                .iter()
+                .skip(start)
+                .take(CARDS_PER_PAGE)
+                .copied()
+                .collect();
+            let url_of = |n: usize| self.url(&page_path(&list.path, n));
+            let links = (1..=total)
+                .filter(|&n| n == 1 || n == total || n.abs_diff(number) <= NEARBY_PAGES)
+                .fold(Vec::new(), |mut links: Vec<Option<PageLink>>, n| {
+                    if let Some(Some(last)) = links.last() {
+                        if n > last.number + 1 {
+                            links.push(None);
+                        }
+                    }
+                    links.push(Some(PageLink {
+                        number: n,
+                        url: url_of(n),
+                        current: n == number,
+                    }));
+                    links
+                });
+            let pagination = Pagination {
+                current: number,
+                total,
+                count,
+                first: start + 1,
+                last: start + cards.len(),
+                previous: (number > 1).then(|| url_of(number - 1)),
+                next: (number < total).then(|| url_of(number + 1)),
+                previous_picture: previous_picture.clone(),
+                next_picture: next_picture.clone(),
+                links,
+            };
+            let mut ctx = tera::Context::new();
+            ctx.insert("heading", list.heading);
+            ctx.insert("easy_read", &list.easy_read);
+            ctx.insert("picture", &list.picture);
+            ctx.insert("rule", &list.rule);
+            ctx.insert("see_also", &list.see_also);
+            ctx.insert("pagination", &pagination);
+            let (title, mut crumbs) = if number == 1 {
+                (list.heading.to_string(), list.crumbs.clone())
+            } else {
+                let mut crumbs = list.crumbs.clone();
+                crumbs.push((list.heading, list.path.as_str()));
+                (
+                    format!("{}, page {number} of {total}", list.heading),
+                    crumbs,
+                )
+            };
+            crumbs.dedup();
+            let meta = self.meta(
+                &title,
+                &format!("{count} activities: {}.", list.heading),
+                &page_path(&list.path, number),
+                "browse",
+                crumbs,
+            );
+            let mut spec = self.page(meta, "browse.html", ctx);
+            // Every page of a list offers the whole list's calendar.
+            spec.context.insert("calendar", &calendar);
+            spec.cards = cards;
+            pages.push(spec);
+        }
+        pages
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_ids_are_recognised() {
+        assert!(is_page_id("page-2"));
+        assert!(is_page_id("page-10"));
+        assert!(!is_page_id("page-"));
+        assert!(!is_page_id("page-two"));
+        assert!(!is_page_id("pages-2"));
+        assert_eq!(page_path("what/art/", 1), "what/art/");
+        assert_eq!(page_path("what/art/", 3), "what/art/page-3/");
+    }
+}
