@@ -102,19 +102,21 @@ pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError
     let Some(dir) = dir else {
         return Err(BuildError::Content(diagnostics));
     };
-    let (files, search_page) = render::render_timed(&dir, &options.theme, &mut timings, &progress)
-        .map_err(BuildError::Theme)?;
-    timings
-        .time("write", || {
-            output::write_site_with(output, &files, &progress)
-        })
+    let staging = output::Staging::new(output).map_err(BuildError::Output)?;
+    let search_page = render::render_into(&dir, &options.theme, &mut timings, &progress, &staging)
+        .map_err(|e| match e {
+            render::RenderError::Theme(errors) => BuildError::Theme(errors),
+            render::RenderError::Write(e) => BuildError::Output(e),
+        })?;
+    let written = timings
+        .time("write", || staging.commit())
         .map_err(BuildError::Output)?;
     timings.add("total", started.elapsed());
     let timings = timings.0;
     Ok(BuildReport {
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
+        pages: written.pages,
+        files: written.files,
+        bytes: written.bytes,
         warnings: diagnostics,
         timings,
         search_page,

@@ -1,63 +1,153 @@
-//! Writing the built site: everything goes to a fresh staging folder beside the output
-//! folder, which is then swapped in. A failed build never touches the published site.
+//! Writing the built site: every file goes to a fresh staging folder beside the output
+//! folder as soon as it is made, and the staging folder is swapped in only when the whole
+//! build succeeded. A failed build never touches the published site, and the site is
+//! never held in memory whole.
 
 use crate::render::OutFile;
-use rayon::prelude::*;
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-/// Writes `files` into `output`, replacing what was there only once all are written.
-pub fn write_site(output: &Path, files: &[OutFile]) -> io::Result<()> {
-    write_site_with(output, files, &crate::progress::Progress::hidden())
+/// Where built files go. Rendering and the exports put files here in parallel.
+pub trait Sink: Sync {
+    fn put(&self, file: OutFile) -> io::Result<()>;
 }
 
-/// `write_site`, counting files written on `progress`. Folders are made first, once each;
-/// files are then written in parallel.
-pub fn write_site_with(
-    output: &Path,
-    files: &[OutFile],
-    progress: &crate::progress::Progress,
-) -> io::Result<()> {
-    let staging = sibling(output, "staging");
-    let old = sibling(output, "old");
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            std::fs::remove_dir_all(leftover)?;
+/// A staging folder filling up with the new site; dropped without `commit`, it is removed.
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    folders: Mutex<HashSet<PathBuf>>,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    bytes: AtomicU64,
+    committed: bool,
+}
+
+/// What a finished staging folder held.
+#[derive(Debug, Clone, Copy)]
+pub struct Written {
+    pub files: usize,
+    pub pages: usize,
+    pub bytes: u64,
+}
+
+impl Staging {
+    /// Starts an empty staging folder for `output` (removing any left by a crashed build).
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let staging = sibling(output, "staging");
+        for leftover in [&staging, &sibling(output, "old")] {
+            if leftover.exists() {
+                std::fs::remove_dir_all(leftover)?;
+            }
         }
-    }
-    std::fs::create_dir_all(&staging)?;
-    progress.stage("Writing files", files.len());
-    let result = (|| {
-        let folders: std::collections::BTreeSet<&Path> = files
-            .iter()
-            .filter_map(|f| Path::new(&f.path).parent())
-            .collect();
-        for folder in folders {
-            std::fs::create_dir_all(staging.join(folder))?;
-        }
-        files.par_iter().try_for_each(|f| {
-            std::fs::write(staging.join(&f.path), &f.bytes)?;
-            progress.tick();
-            Ok::<(), io::Error>(())
+        std::fs::create_dir_all(&staging)?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            staging,
+            folders: Mutex::new(HashSet::new()),
+            files: AtomicUsize::new(0),
+            pages: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            committed: false,
         })
-    })();
-    progress.finish();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
     }
-    if output.exists() {
-        std::fs::rename(output, &old)?;
-        if let Err(e) = std::fs::rename(&staging, output) {
-            // Put the previous site back before reporting.
-            let _ = std::fs::rename(&old, output);
-            return Err(e);
+
+    /// Counts so far.
+    pub fn written(&self) -> Written {
+        Written {
+            files: self.files.load(Ordering::Relaxed),
+            pages: self.pages.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
         }
-        std::fs::remove_dir_all(&old)?;
-    } else {
-        std::fs::rename(&staging, output)?;
     }
-    Ok(())
+
+    /// Swaps the staging folder in place of the output folder.
+    pub fn commit(mut self) -> io::Result<Written> {
+        let written = self.written();
+        let old = sibling(&self.output, "old");
+        if self.output.exists() {
+            std::fs::rename(&self.output, &old)?;
+            if let Err(e) = std::fs::rename(&self.staging, &self.output) {
+                // Put the previous site back before reporting.
+                let _ = std::fs::rename(&old, &self.output);
+                return Err(e);
+            }
+            self.committed = true;
+            std::fs::remove_dir_all(&old)?;
+        } else {
+            std::fs::rename(&self.staging, &self.output)?;
+            self.committed = true;
+        }
+        Ok(written)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutFile) -> io::Result<()> {
+        let path = self.staging.join(&file.path);
+        if let Some(folder) = path.parent() {
+            // Each folder is made once; the set is small next to the files written.
+            let new = self
+                .folders
+                .lock()
+                .map(|mut f| f.insert(folder.to_path_buf()))
+                .unwrap_or(true);
+            if new {
+                std::fs::create_dir_all(folder)?;
+            }
+        }
+        std::fs::write(&path, &file.bytes)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.bytes
+            .fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Files kept in memory (for tests and tools that want the site without writing it).
+#[derive(Default)]
+pub struct InMemory(pub Mutex<Vec<OutFile>>);
+
+impl Sink for InMemory {
+    fn put(&self, file: OutFile) -> io::Result<()> {
+        self.0
+            .lock()
+            .map_err(|_| io::Error::other("a render thread failed"))?
+            .push(file);
+        Ok(())
+    }
+}
+
+impl InMemory {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutFile> {
+        let mut files = self.0.into_inner().unwrap_or_default();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+/// Writes `files` into `output`, replacing what was there only once all are written.
+pub fn write_site(output: &Path, files: Vec<OutFile>) -> io::Result<()> {
+    let staging = Staging::new(output)?;
+    for f in files {
+        staging.put(f)?;
+    }
+    staging.commit().map(|_| ())
 }
 
 /// `public` → `.public.staging` in the same folder, so the final rename stays on one disk.

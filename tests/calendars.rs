@@ -443,20 +443,27 @@ fn browse_calendars_hold_the_running_activities_on_their_page() {
             if !dir.is_dir() {
                 continue;
             }
-            let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
-            let doc = scraper::Html::parse_document(&html);
+            // The list's cards over all its pages (following "Next page").
             let cards = scraper::Selector::parse("li.card--running h2 a").unwrap();
-            let on_page: BTreeSet<String> = doc
-                .select(&cards)
-                .map(|a| {
+            let next = scraper::Selector::parse("main a[rel=next]").unwrap();
+            let mut on_page = BTreeSet::new();
+            let mut page = Some(dir.join("index.html"));
+            while let Some(file) = page.take() {
+                let html = std::fs::read_to_string(&file).unwrap();
+                let doc = scraper::Html::parse_document(&html);
+                on_page.extend(doc.select(&cards).map(|a| {
                     a.value()
                         .attr("href")
                         .unwrap()
                         .trim_matches('/')
                         .trim_start_matches("activities/")
                         .to_string()
-                })
-                .collect();
+                }));
+                page = doc.select(&next).next().map(|a| {
+                    let href = a.value().attr("href").unwrap().trim_matches('/');
+                    b.out.join(href).join("index.html")
+                });
+            }
             let in_calendar: BTreeSet<String> = parse(&dir.join("calendar.ics"))
                 .1
                 .into_iter()

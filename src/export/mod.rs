@@ -9,15 +9,30 @@ pub mod open_referral;
 pub mod shortlist;
 
 use crate::content::Directory;
+use crate::output::Sink;
 use crate::render::OutFile;
 
-/// Every export file of the site. Each exporter adds its files here.
+/// Writes every export file of the site into `sink`, each exporter's files as soon as
+/// they are made.
+pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
+    for files in [
+        ical::outputs(dir),
+        feed::outputs(dir),
+        shortlist::outputs(dir),
+        csv::outputs(dir),
+    ] {
+        for f in files {
+            sink.put(f)?;
+        }
+    }
+    open_referral::write(dir, sink)
+}
+
+/// Every export file, in memory (for tests).
 pub fn outputs(dir: &Directory) -> Vec<OutFile> {
-    let mut files = Vec::new();
-    files.extend(ical::outputs(dir));
-    files.extend(feed::outputs(dir));
-    files.extend(shortlist::outputs(dir));
-    files.extend(open_referral::outputs(dir));
-    files.extend(csv::outputs(dir));
-    files
+    let files = crate::output::InMemory::default();
+    match write(dir, &files) {
+        Ok(()) => files.into_files(),
+        Err(_) => Vec::new(),
+    }
 }

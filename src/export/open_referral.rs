@@ -6,6 +6,7 @@
 
 use crate::content::model::{CostPer, Join, PayWith, Status, Term, WeekOfMonth, Weekday};
 use crate::content::{Activity, Directory, VocabKind};
+use crate::output::Sink;
 use crate::render::OutFile;
 use crate::schedule::{ChangeKind, Recurrence, Session};
 use serde_json::{json, Map, Value};
@@ -538,17 +539,18 @@ impl<'a> Exporter<'a> {
         Value::Object(m)
     }
 
-    /// Every file of the API, as (path below the site root, value).
-    pub fn files(&self) -> Vec<(String, Value)> {
-        let mut out = Vec::new();
-        out.push((
+    /// Every file of the API, as (path below the site root, value), handed to `emit` as it
+    /// is made (detail files in parallel), so the export is never held in memory whole.
+    pub fn emit_files(&self, emit: &Emit<'_>) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        emit(
             format!("{ROOT}/index.json"),
             json!({
                 "version": "3.0",
                 "profile": "https://github.com/openreferral/uk-profile",
                 "openapi_url": "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json",
             }),
-        ));
+        )?;
         let dir = self.dir;
         // Services, sorted by id so pages are stable.
         let mut services: Vec<(String, usize)> = dir
@@ -562,10 +564,12 @@ impl<'a> Exporter<'a> {
             .iter()
             .map(|&(_, i)| self.service(i, false))
             .collect();
-        out.extend(pages("services", list));
-        for (id, i) in &services {
-            out.push((format!("{ROOT}/services/{id}.json"), self.service(*i, true)));
+        for (path, value) in pages("services", list) {
+            emit(path, value)?;
         }
+        services.par_iter().try_for_each(|(id, i)| {
+            emit(format!("{ROOT}/services/{id}.json"), self.service(*i, true))
+        })?;
         let mut orgs: Vec<(String, usize)> = dir
             .providers
             .iter()
@@ -577,13 +581,15 @@ impl<'a> Exporter<'a> {
             .iter()
             .map(|&(_, i)| self.organization(i, false))
             .collect();
-        out.extend(pages("organizations", list));
-        for (id, i) in &orgs {
-            out.push((
+        for (path, value) in pages("organizations", list) {
+            emit(path, value)?;
+        }
+        orgs.par_iter().try_for_each(|(id, i)| {
+            emit(
                 format!("{ROOT}/organizations/{id}.json"),
                 self.organization(*i, true),
-            ));
-        }
+            )
+        })?;
         let mut sals: Vec<(String, usize, &str)> = Vec::new();
         for (i, a) in dir.activities.iter().enumerate() {
             for v in Self::venues_of(a) {
@@ -595,13 +601,15 @@ impl<'a> Exporter<'a> {
             .iter()
             .map(|&(_, i, v)| self.service_at_location(&dir.activities[i], v, false))
             .collect();
-        out.extend(pages("service_at_locations", list));
-        for (id, i, v) in &sals {
-            out.push((
+        for (path, value) in pages("service_at_locations", list) {
+            emit(path, value)?;
+        }
+        sals.par_iter().try_for_each(|(id, i, v)| {
+            emit(
                 format!("{ROOT}/service_at_locations/{id}.json"),
                 self.service_at_location(&dir.activities[*i], v, true),
-            ));
-        }
+            )
+        })?;
         let mut taxonomies: Vec<(String, &str)> = TAXONOMIES
             .iter()
             .map(|s| (self.id("taxonomy", s), *s))
@@ -611,12 +619,14 @@ impl<'a> Exporter<'a> {
             .iter()
             .map(|(_, s)| self.taxonomy(s, false))
             .collect();
-        out.extend(pages("taxonomies", list));
+        for (path, value) in pages("taxonomies", list) {
+            emit(path, value)?;
+        }
         for (id, s) in &taxonomies {
-            out.push((
+            emit(
                 format!("{ROOT}/taxonomies/{id}.json"),
                 self.taxonomy(s, true),
-            ));
+            )?;
         }
         let mut terms: Vec<Value> = TAXONOMIES
             .iter()
@@ -625,16 +635,18 @@ impl<'a> Exporter<'a> {
             .collect();
         terms.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
         for t in &terms {
-            out.push((
+            emit(
                 format!(
                     "{ROOT}/taxonomy_terms/{}.json",
                     t["id"].as_str().unwrap_or("")
                 ),
                 t.clone(),
-            ));
+            )?;
         }
-        out.extend(pages("taxonomy_terms", terms));
-        out
+        for (path, value) in pages("taxonomy_terms", terms) {
+            emit(path, value)?;
+        }
+        Ok(())
     }
 }
 
@@ -754,16 +766,14 @@ fn schedule_notes(dir: &Directory, s: &Session) -> String {
     lines.join("\n")
 }
 
-/// The export as files.
-pub fn outputs(dir: &Directory) -> Vec<OutFile> {
-    use rayon::prelude::*;
-    Exporter::new(dir)
-        .files()
-        .into_par_iter()
-        .map(|(path, value)| {
-            let mut bytes = serde_json::to_vec(&value).unwrap_or_default();
-            bytes.push(b'\n');
-            OutFile { path, bytes }
-        })
-        .collect()
+/// Receives each file of the export: its path below the site root and its value.
+pub type Emit<'a> = dyn Fn(String, Value) -> std::io::Result<()> + Sync + 'a;
+
+/// Writes the export into `sink`, one compact JSON file at a time.
+pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
+    Exporter::new(dir).emit_files(&|path, value| {
+        let mut bytes = serde_json::to_vec(&value).unwrap_or_default();
+        bytes.push(b'\n');
+        sink.put(OutFile { path, bytes })
+    })
 }

@@ -5,6 +5,7 @@ pub mod css;
 pub mod markdown;
 
 use crate::content::Directory;
+use crate::output::Sink;
 use crate::site::{Deriver, Link};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -51,42 +52,65 @@ impl SearchPage {
     }
 }
 
-/// Renders the whole site. Errors are whole sentences naming the template or file.
-pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage), Vec<String>> {
-    render_timed(
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// The theme's templates or CSS are broken: whole sentences naming the template or file.
+    Theme(Vec<String>),
+    /// A file could not be written.
+    Write(std::io::Error),
+}
+
+impl From<std::io::Error> for RenderError {
+    fn from(e: std::io::Error) -> Self {
+        RenderError::Write(e)
+    }
+}
+
+fn theme_error(e: String) -> RenderError {
+    RenderError::Theme(vec![e])
+}
+
+/// Renders the whole site into memory (for tests and tools).
+pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage), RenderError> {
+    let files = crate::output::InMemory::default();
+    let search_page = render_into(
         dir,
         theme,
         &mut crate::timings::Timings::default(),
         &crate::progress::Progress::hidden(),
-    )
+        &files,
+    )?;
+    Ok((files.into_files(), search_page))
 }
 
-/// `render`, recording the time of each stage (templates, CSS, derive, render, exports,
-/// index) in `timings`.
-pub fn render_timed(
+/// Renders every file of the site into `sink` as it is made, recording the time of each
+/// stage (templates, CSS, derive, render, exports, index) in `timings`.
+pub fn render_into(
     dir: &Directory,
     theme: &Path,
     timings: &mut crate::timings::Timings,
     progress: &crate::progress::Progress,
-) -> Result<(Vec<OutFile>, SearchPage), Vec<String>> {
+    sink: &dyn Sink,
+) -> Result<SearchPage, RenderError> {
     let stage = std::time::Instant::now();
     let templates = theme.join("templates");
     let pattern = format!("{}/**/*.html", templates.display());
-    let mut tera = tera::Tera::new(&pattern).map_err(|e| vec![tera_error(&e)])?;
+    let mut tera = tera::Tera::new(&pattern).map_err(|e| theme_error(tera_error(&e)))?;
     tera.set_escape_fn(escape_html);
     if tera.get_template_names().next().is_none() {
-        return Err(vec![format!(
+        return Err(theme_error(format!(
             "no templates found in {}",
             templates.display()
-        )]);
+        )));
     }
 
     timings.add("templates", stage.elapsed());
     let stage = std::time::Instant::now();
     let css_path = theme.join("css/site.css");
     let css_source = std::fs::read_to_string(&css_path)
-        .map_err(|e| vec![format!("{}: cannot be read: {e}", css_path.display())])?;
-    let css = css::minify(&css_source, "themes/default/css/site.css").map_err(|e| vec![e])?;
+        .map_err(|e| theme_error(format!("{}: cannot be read: {e}", css_path.display())))?;
+    let css = css::minify(&css_source, "themes/default/css/site.css").map_err(theme_error)?;
     let css_file = format!("css/site-{:08x}.css", css::fnv1a(css.as_bytes()) as u32);
 
     timings.add("CSS", stage.elapsed());
@@ -101,7 +125,8 @@ pub fn render_timed(
         today: crate::site::long_date(dir.today),
         build_year: dir.today.year(),
     };
-    let globals = tera::Context::from_serialize(&globals).map_err(|e| vec![tera_error(&e)])?;
+    let globals =
+        tera::Context::from_serialize(&globals).map_err(|e| theme_error(tera_error(&e)))?;
 
     timings.add("derive", stage.elapsed());
     let stage = std::time::Instant::now();
@@ -117,13 +142,19 @@ pub fn render_timed(
                 template: p.template,
             }
         })
-        .ok_or_else(|| vec!["the site has no search page".to_string()])?;
+        .ok_or_else(|| theme_error("the site has no search page".to_string()))?;
     let activity_index = crate::export::json_ld::activity_index(dir);
-    let card_html = render_cards(&tera, deriver.cards())?;
+    let card_html = render_cards(&tera, deriver.cards()).map_err(RenderError::Theme)?;
+    let page_paths: Vec<String> = pages
+        .iter()
+        .filter(|p| p.path.ends_with("index.html"))
+        .map(|p| p.path.trim_end_matches("index.html").to_string())
+        .collect();
     progress.stage("Rendering pages", pages.len());
-    let rendered: Vec<Result<OutFile, String>> = pages
+    // Each page is written as soon as it is rendered; all template errors are collected.
+    let failures: Vec<RenderError> = pages
         .into_par_iter()
-        .map(|page| {
+        .filter_map(|page| {
             let mut ctx = globals.clone();
             ctx.extend(page.context);
             ctx.insert(
@@ -140,82 +171,89 @@ pub fn render_timed(
             }
             let html = tera.render(page.template, &ctx);
             progress.tick();
-            html.map(|html| OutFile {
-                path: page.path.clone(),
-                bytes: html.into_bytes(),
-            })
-            .map_err(|e| format!("{} (for {}): {}", page.template, page.path, tera_error(&e)))
+            match html {
+                Ok(html) => sink
+                    .put(OutFile {
+                        path: page.path,
+                        bytes: html.into_bytes(),
+                    })
+                    .err()
+                    .map(RenderError::Write),
+                Err(e) => Some(theme_error(format!(
+                    "{} (for {}): {}",
+                    page.template,
+                    page.path,
+                    tera_error(&e)
+                ))),
+            }
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + 64);
+    progress.finish();
     let mut errors = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(e) => errors.push(e),
+    for failure in failures {
+        match failure {
+            RenderError::Write(e) => return Err(RenderError::Write(e)),
+            RenderError::Theme(e) => errors.extend(e),
         }
     }
     if !errors.is_empty() {
         errors.sort();
         errors.dedup();
-        return Err(errors);
+        return Err(RenderError::Theme(errors));
     }
 
-    files.push(OutFile {
+    sink.put(OutFile {
         path: css_file,
         bytes: css.into_bytes(),
-    });
+    })?;
     for picture in deriver.pictures.used.values() {
-        files.push(OutFile {
+        sink.put(OutFile {
             path: format!("pictures/{}", picture.file_name),
             bytes: picture.svg().as_bytes().to_vec(),
-        });
+        })?;
     }
     // The icon browsers show in the tab; without one they ask for /favicon.ico and log a 404.
     if let Ok(bytes) = std::fs::read(theme.join("favicon.svg")) {
-        files.push(OutFile {
+        sink.put(OutFile {
             path: "favicon.svg".into(),
             bytes,
-        });
+        })?;
     }
     for image in used_images(dir) {
         let bytes = std::fs::read(dir.root.join(&image))
-            .map_err(|e| vec![format!("{image}: cannot be read: {e}")])?;
-        files.push(OutFile { path: image, bytes });
+            .map_err(|e| theme_error(format!("{image}: cannot be read: {e}")))?;
+        sink.put(OutFile { path: image, bytes })?;
     }
-    progress.finish();
     timings.add("render", stage.elapsed());
-    files.extend(timings.time("exports", || crate::export::outputs(dir)));
+    timings.time("exports", || crate::export::write(dir, sink))?;
     let stage = std::time::Instant::now();
     let search_docs = crate::search::documents::documents(dir);
     let values = crate::search::query::FilterValues::from_directory(dir);
-    files.extend(crate::search::index::build_files(&search_docs, &values).map_err(|e| vec![e])?);
-    files.extend(crate::search::static_export::files(&search_docs, &values));
+    for f in crate::search::index::build_files(&search_docs, &values).map_err(theme_error)? {
+        sink.put(f)?;
+    }
+    for f in crate::search::static_export::files(&search_docs, &values) {
+        sink.put(f)?;
+    }
     timings.add("index", stage.elapsed());
     let stage = std::time::Instant::now();
-    let page_paths: Vec<String> = files
-        .iter()
-        .filter(|f| f.path.ends_with("index.html"))
-        .map(|f| f.path.trim_end_matches("index.html").to_string())
-        .collect();
-    files.push(OutFile {
+    sink.put(OutFile {
         path: "sitemap.xml".into(),
         bytes: sitemap(&dir.site.base_url, page_paths).into_bytes(),
-    });
-    files.push(OutFile {
+    })?;
+    sink.put(OutFile {
         path: "robots.txt".into(),
         bytes: format!(
             "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
             dir.site.base_url
         )
         .into_bytes(),
-    });
-    for script in theme_scripts(theme).map_err(|e| vec![e])? {
-        files.push(script);
+    })?;
+    for script in theme_scripts(theme).map_err(theme_error)? {
+        sink.put(script)?;
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     timings.add("exports", stage.elapsed());
-    Ok((files, search_page))
+    Ok(search_page)
 }
 
 /// Each activity's card as lists show it (the theme's `card.html`), rendered once: an
