@@ -109,7 +109,7 @@ pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError
             render::RenderError::Write(e) => BuildError::Output(e),
         })?;
     let written = timings
-        .time("write", || staging.commit())
+        .time("swap", || staging.commit())
         .map_err(BuildError::Output)?;
     timings.add("total", started.elapsed());
     let timings = timings.0;

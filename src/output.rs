@@ -76,7 +76,7 @@ impl Staging {
                 return Err(e);
             }
             self.committed = true;
-            std::fs::remove_dir_all(&old)?;
+            remove_in_parallel(&old)?;
         } else {
             std::fs::rename(&self.staging, &self.output)?;
             self.committed = true;
@@ -89,14 +89,15 @@ impl Sink for Staging {
     fn put(&self, file: OutFile) -> io::Result<()> {
         let path = self.staging.join(&file.path);
         if let Some(folder) = path.parent() {
-            // Each folder is made once; the set is small next to the files written.
-            let new = self
+            // Each folder is made once, under the lock: another thread must not write into
+            // it before it exists.
+            let mut made = self
                 .folders
                 .lock()
-                .map(|mut f| f.insert(folder.to_path_buf()))
-                .unwrap_or(true);
-            if new {
+                .map_err(|_| io::Error::other("a writing thread failed"))?;
+            if !made.contains(folder) {
                 std::fs::create_dir_all(folder)?;
+                made.insert(folder.to_path_buf());
             }
         }
         std::fs::write(&path, &file.bytes)?;
@@ -148,6 +149,24 @@ pub fn write_site(output: &Path, files: Vec<OutFile>) -> io::Result<()> {
         staging.put(f)?;
     }
     staging.commit().map(|_| ())
+}
+
+/// Removes a folder, its top-level entries in parallel (a large site is tens of thousands
+/// of files, and unlinking them is most of a rebuild's swap).
+fn remove_in_parallel(folder: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<PathBuf> = std::fs::read_dir(folder)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.par_iter().try_for_each(|p| {
+        if p.is_dir() && !p.is_symlink() {
+            std::fs::remove_dir_all(p)
+        } else {
+            std::fs::remove_file(p)
+        }
+    })?;
+    std::fs::remove_dir(folder)
 }
 
 /// `public` → `.public.staging` in the same folder, so the final rename stays on one disk.

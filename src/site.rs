@@ -37,6 +37,31 @@ pub struct PageSpec {
     pub cards: Vec<usize>,
 }
 
+/// One kind of page to derive (see `Deriver::jobs`); numbers index the directory's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageJob {
+    Home,
+    Activity(usize),
+    ActivitiesIndex,
+    Provider(usize),
+    ProvidersIndex,
+    Venue(usize),
+    VenuesIndex,
+    ChangingPlace(usize),
+    ChangingPlacesIndex,
+    /// The browse hubs and every what/who/access/where/support/when list.
+    Browse,
+    /// This week (0) or next week (1).
+    Timetable(i64),
+    Changes,
+    MyList,
+    Text(usize),
+    Search,
+    Attributions,
+    Coverage,
+    NotFound,
+}
+
 /// A picture ready for `<img>`: its URL. Alt text is empty because text always sits beside it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pic {
@@ -406,37 +431,65 @@ impl<'a> Deriver<'a> {
 
     /// Every page of the site.
     pub fn pages(&mut self) -> Vec<PageSpec> {
-        let mut pages = Vec::new();
-        pages.push(self.home());
-        for i in 0..self.dir.activities.len() {
-            pages.push(self.activity_page(i));
-        }
-        pages.extend(self.activities_index());
-        for i in 0..self.dir.providers.len() {
-            pages.push(self.provider_page(i));
-        }
-        pages.push(self.providers_index());
-        for i in 0..self.dir.venues.len() {
-            pages.push(self.venue_page(i));
-        }
-        pages.push(self.venues_index());
-        for i in 0..self.dir.changing_places.len() {
-            pages.push(self.changing_place_page(i));
-        }
-        pages.push(self.changing_places_index());
-        pages.extend(self.browse_pages());
-        pages.push(self.week_timetable(0));
-        pages.push(self.week_timetable(1));
-        pages.push(self.changes_page());
-        pages.push(self.my_list_page());
-        for i in 0..self.dir.pages.len() {
-            pages.push(self.text_page(i));
-        }
-        pages.push(self.search_page());
-        pages.push(self.attributions());
-        pages.push(self.coverage_page());
-        pages.push(self.not_found());
-        pages
+        self.jobs()
+            .into_iter()
+            .flat_map(|job| self.derive(job))
+            .collect()
+    }
+
+    /// Every page of the site as a job to derive later, so a build can derive, render and
+    /// write a few at a time instead of holding every page's context at once.
+    pub fn jobs(&self) -> Vec<PageJob> {
+        let d = self.dir;
+        let mut jobs = vec![PageJob::Home];
+        jobs.extend((0..d.activities.len()).map(PageJob::Activity));
+        jobs.push(PageJob::ActivitiesIndex);
+        jobs.extend((0..d.providers.len()).map(PageJob::Provider));
+        jobs.push(PageJob::ProvidersIndex);
+        jobs.extend((0..d.venues.len()).map(PageJob::Venue));
+        jobs.push(PageJob::VenuesIndex);
+        jobs.extend((0..d.changing_places.len()).map(PageJob::ChangingPlace));
+        jobs.extend([
+            PageJob::ChangingPlacesIndex,
+            PageJob::Browse,
+            PageJob::Timetable(0),
+            PageJob::Timetable(1),
+            PageJob::Changes,
+            PageJob::MyList,
+        ]);
+        jobs.extend((0..d.pages.len()).map(PageJob::Text));
+        jobs.extend([
+            PageJob::Search,
+            PageJob::Attributions,
+            PageJob::Coverage,
+            PageJob::NotFound,
+        ]);
+        jobs
+    }
+
+    /// The page (or pages, for lists) a job makes.
+    pub fn derive(&mut self, job: PageJob) -> Vec<PageSpec> {
+        let one = match job {
+            PageJob::Home => self.home(),
+            PageJob::Activity(i) => self.activity_page(i),
+            PageJob::ActivitiesIndex => return self.activities_index(),
+            PageJob::Provider(i) => self.provider_page(i),
+            PageJob::ProvidersIndex => self.providers_index(),
+            PageJob::Venue(i) => self.venue_page(i),
+            PageJob::VenuesIndex => self.venues_index(),
+            PageJob::ChangingPlace(i) => self.changing_place_page(i),
+            PageJob::ChangingPlacesIndex => self.changing_places_index(),
+            PageJob::Browse => return self.browse_pages(),
+            PageJob::Timetable(weeks_ahead) => self.week_timetable(weeks_ahead),
+            PageJob::Changes => self.changes_page(),
+            PageJob::MyList => self.my_list_page(),
+            PageJob::Text(i) => self.text_page(i),
+            PageJob::Search => self.search_page(),
+            PageJob::Attributions => self.attributions(),
+            PageJob::Coverage => self.coverage_page(),
+            PageJob::NotFound => self.not_found(),
+        };
+        vec![one]
     }
 
     fn home(&mut self) -> PageSpec {

@@ -560,13 +560,12 @@ impl<'a> Exporter<'a> {
             .map(|(i, a)| (self.id("service", &a.id), i))
             .collect();
         services.sort();
-        let list: Vec<Value> = services
-            .iter()
-            .map(|&(_, i)| self.service(i, false))
-            .collect();
-        for (path, value) in pages("services", list) {
-            emit(path, value)?;
-        }
+        emit_pages(
+            "services",
+            services.len(),
+            |n| self.service(services[n].1, false),
+            emit,
+        )?;
         services.par_iter().try_for_each(|(id, i)| {
             emit(format!("{ROOT}/services/{id}.json"), self.service(*i, true))
         })?;
@@ -577,13 +576,12 @@ impl<'a> Exporter<'a> {
             .map(|(i, p)| (self.id("organization", &p.id), i))
             .collect();
         orgs.sort();
-        let list: Vec<Value> = orgs
-            .iter()
-            .map(|&(_, i)| self.organization(i, false))
-            .collect();
-        for (path, value) in pages("organizations", list) {
-            emit(path, value)?;
-        }
+        emit_pages(
+            "organizations",
+            orgs.len(),
+            |n| self.organization(orgs[n].1, false),
+            emit,
+        )?;
         orgs.par_iter().try_for_each(|(id, i)| {
             emit(
                 format!("{ROOT}/organizations/{id}.json"),
@@ -597,13 +595,12 @@ impl<'a> Exporter<'a> {
             }
         }
         sals.sort();
-        let list: Vec<Value> = sals
-            .iter()
-            .map(|&(_, i, v)| self.service_at_location(&dir.activities[i], v, false))
-            .collect();
-        for (path, value) in pages("service_at_locations", list) {
-            emit(path, value)?;
-        }
+        emit_pages(
+            "service_at_locations",
+            sals.len(),
+            |n| self.service_at_location(&dir.activities[sals[n].1], sals[n].2, false),
+            emit,
+        )?;
         sals.par_iter().try_for_each(|(id, i, v)| {
             emit(
                 format!("{ROOT}/service_at_locations/{id}.json"),
@@ -619,9 +616,7 @@ impl<'a> Exporter<'a> {
             .iter()
             .map(|(_, s)| self.taxonomy(s, false))
             .collect();
-        for (path, value) in pages("taxonomies", list) {
-            emit(path, value)?;
-        }
+        emit_pages("taxonomies", list.len(), |n| list[n].clone(), emit)?;
         for (id, s) in &taxonomies {
             emit(
                 format!("{ROOT}/taxonomies/{id}.json"),
@@ -643,41 +638,41 @@ impl<'a> Exporter<'a> {
                 t.clone(),
             )?;
         }
-        for (path, value) in pages("taxonomy_terms", terms) {
-            emit(path, value)?;
-        }
+        emit_pages("taxonomy_terms", terms.len(), |n| terms[n].clone(), emit)?;
         Ok(())
     }
 }
 
 /// Paginated list files in the profile's `Page` shape: `<kind>/page-N.json`, and
-/// `<kind>/index.json` the same as page 1.
-fn pages(kind: &str, items: Vec<Value>) -> Vec<(String, Value)> {
-    let total = items.len();
+/// `<kind>/index.json` the same as page 1. Items are made a page at a time (`item(n)` is
+/// the n-th in list order), in parallel, so a long list is never in memory whole.
+fn emit_pages(
+    kind: &str,
+    total: usize,
+    item: impl Fn(usize) -> Value + Sync,
+    emit: &Emit<'_>,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let total_pages = total.div_ceil(PAGE_SIZE).max(1);
-    let mut out = Vec::new();
-    let chunks: Vec<Vec<Value>> = if items.is_empty() {
-        vec![Vec::new()]
-    } else {
-        items.chunks(PAGE_SIZE).map(|c| c.to_vec()).collect()
-    };
-    for (n, chunk) in chunks.into_iter().enumerate() {
+    (0..total_pages).into_par_iter().try_for_each(|n| {
+        let items: Vec<Value> = (n * PAGE_SIZE..total.min((n + 1) * PAGE_SIZE))
+            .map(&item)
+            .collect();
         let page = json!({
             "total_items": total,
             "total_pages": total_pages,
             "page_number": n + 1,
-            "size": chunk.len(),
+            "size": items.len(),
             "first_page": n == 0,
             "last_page": n + 1 == total_pages,
             "empty": total == 0,
-            "contents": chunk,
+            "contents": items,
         });
         if n == 0 {
-            out.push((format!("{ROOT}/{kind}/index.json"), page.clone()));
+            emit(format!("{ROOT}/{kind}/index.json"), page.clone())?;
         }
-        out.push((format!("{ROOT}/{kind}/page-{}.json", n + 1), page));
-    }
-    out
+        emit(format!("{ROOT}/{kind}/page-{}.json", n + 1), page)
+    })
 }
 
 fn upper_first(s: &str) -> String {

@@ -6,6 +6,9 @@ pub mod markdown;
 
 use crate::content::Directory;
 use crate::output::Sink;
+
+/// Page jobs derived, rendered and written together (see `render_into`).
+const PAGES_PER_CHUNK: usize = 256;
 use crate::site::{Deriver, Link};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -116,7 +119,6 @@ pub fn render_into(
     timings.add("CSS", stage.elapsed());
     let stage = std::time::Instant::now();
     let mut deriver = Deriver::new(dir, theme);
-    let pages = deriver.pages();
     let globals = Globals {
         site: &dir.site,
         root: &deriver.root,
@@ -127,80 +129,70 @@ pub fn render_into(
     };
     let globals =
         tera::Context::from_serialize(&globals).map_err(|e| theme_error(tera_error(&e)))?;
-
-    timings.add("derive", stage.elapsed());
-    let stage = std::time::Instant::now();
-    let search_page = pages
-        .iter()
-        .find(|p| p.path == "search/index.html")
-        .map(|p| {
-            let mut ctx = globals.clone();
-            ctx.extend(p.context.clone());
-            SearchPage {
-                tera: std::sync::Arc::new(tera.clone()),
-                context: ctx,
-                template: p.template,
-            }
-        })
-        .ok_or_else(|| theme_error("the site has no search page".to_string()))?;
     let activity_index = crate::export::json_ld::activity_index(dir);
     let card_html = render_cards(&tera, deriver.cards()).map_err(RenderError::Theme)?;
-    let page_paths: Vec<String> = pages
-        .iter()
-        .filter(|p| p.path.ends_with("index.html"))
-        .map(|p| p.path.trim_end_matches("index.html").to_string())
-        .collect();
-    progress.stage("Rendering pages", pages.len());
-    // Each page is written as soon as it is rendered; all template errors are collected.
-    let failures: Vec<RenderError> = pages
-        .into_par_iter()
-        .filter_map(|page| {
-            let mut ctx = globals.clone();
-            ctx.extend(page.context);
-            ctx.insert(
-                "json_ld",
-                &crate::export::json_ld::for_page_indexed(dir, &page.path, &activity_index),
-            );
-            if !page.cards.is_empty() {
-                let mut html = String::new();
-                for &i in &page.cards {
-                    html.push('\n');
-                    html.push_str(&card_html[i]);
-                }
-                ctx.insert("cards_html", &html);
-            }
-            let html = tera.render(page.template, &ctx);
-            progress.tick();
-            match html {
-                Ok(html) => sink
-                    .put(OutFile {
-                        path: page.path,
-                        bytes: html.into_bytes(),
-                    })
-                    .err()
-                    .map(RenderError::Write),
-                Err(e) => Some(theme_error(format!(
-                    "{} (for {}): {}",
-                    page.template,
-                    page.path,
-                    tera_error(&e)
-                ))),
-            }
-        })
-        .collect();
-    progress.finish();
+    let jobs = deriver.jobs();
+    timings.add("derive", stage.elapsed());
+
+    let (mut derive_time, started) = (std::time::Duration::ZERO, std::time::Instant::now());
+    let mut search_page = None;
+    let mut page_paths = Vec::new();
     let mut errors = Vec::new();
-    for failure in failures {
-        match failure {
-            RenderError::Write(e) => return Err(RenderError::Write(e)),
-            RenderError::Theme(e) => errors.extend(e),
+    progress.stage("Rendering pages", jobs.len());
+    // A few pages at a time: derived in order, rendered in parallel and written at once, so
+    // memory holds one chunk of contexts and pages, not the whole site.
+    for chunk in jobs.chunks(PAGES_PER_CHUNK) {
+        let stage = std::time::Instant::now();
+        let mut pages = Vec::with_capacity(chunk.len());
+        for &job in chunk {
+            pages.extend(deriver.derive(job));
+            progress.tick();
+        }
+        for p in &pages {
+            if let Some(folder) = p.path.strip_suffix("index.html") {
+                page_paths.push(folder.to_string());
+            }
+            if p.path == "search/index.html" {
+                let mut ctx = globals.clone();
+                ctx.extend(p.context.clone());
+                search_page = Some(SearchPage {
+                    tera: std::sync::Arc::new(tera.clone()),
+                    context: ctx,
+                    template: p.template,
+                });
+            }
+        }
+        derive_time += stage.elapsed();
+        let failures: Vec<RenderError> = pages
+            .into_par_iter()
+            .filter_map(|page| {
+                render_page(
+                    &tera,
+                    &globals,
+                    dir,
+                    &activity_index,
+                    &card_html,
+                    page,
+                    sink,
+                )
+            })
+            .collect();
+        for failure in failures {
+            match failure {
+                RenderError::Write(e) => return Err(RenderError::Write(e)),
+                RenderError::Theme(e) => errors.extend(e),
+            }
         }
     }
+    progress.finish();
     if !errors.is_empty() {
         errors.sort();
         errors.dedup();
         return Err(RenderError::Theme(errors));
     }
+    let search_page =
+        search_page.ok_or_else(|| theme_error("the site has no search page".to_string()))?;
+    timings.add("derive", derive_time);
 
     sink.put(OutFile {
         path: css_file,
@@ -224,7 +216,8 @@ pub fn render_into(
             .map_err(|e| theme_error(format!("{image}: cannot be read: {e}")))?;
         sink.put(OutFile { path: image, bytes })?;
     }
-    timings.add("render", stage.elapsed());
+    // Rendering and writing pages, pictures and images; deriving is counted above.
+    timings.add("render", started.elapsed() - derive_time);
     timings.time("exports", || crate::export::write(dir, sink))?;
     let stage = std::time::Instant::now();
     let search_docs = crate::search::documents::documents(dir);
@@ -254,6 +247,47 @@ pub fn render_into(
     }
     timings.add("exports", stage.elapsed());
     Ok(search_page)
+}
+
+/// Renders one page and writes it; returns what went wrong, if anything.
+fn render_page(
+    tera: &tera::Tera,
+    globals: &tera::Context,
+    dir: &Directory,
+    activity_index: &crate::export::json_ld::Lookup,
+    card_html: &[String],
+    page: crate::site::PageSpec,
+    sink: &dyn Sink,
+) -> Option<RenderError> {
+    let mut ctx = globals.clone();
+    ctx.extend(page.context);
+    ctx.insert(
+        "json_ld",
+        &crate::export::json_ld::for_page_indexed(dir, &page.path, activity_index),
+    );
+    if !page.cards.is_empty() {
+        let mut html = String::new();
+        for &i in &page.cards {
+            html.push('\n');
+            html.push_str(&card_html[i]);
+        }
+        ctx.insert("cards_html", &html);
+    }
+    match tera.render(page.template, &ctx) {
+        Ok(html) => sink
+            .put(OutFile {
+                path: page.path,
+                bytes: html.into_bytes(),
+            })
+            .err()
+            .map(RenderError::Write),
+        Err(e) => Some(theme_error(format!(
+            "{} (for {}): {}",
+            page.template,
+            page.path,
+            tera_error(&e)
+        ))),
+    }
 }
 
 /// Each activity's card as lists show it (the theme's `card.html`), rendered once: an
