@@ -75,6 +75,11 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Files written (all of them for a full build) and removed (by `rebuild_changed`).
+    pub changed: usize,
+    pub removed: usize,
+    /// What is now published, for the next `rebuild_changed`.
+    pub published: output::Fingerprints,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     /// The search page, ready to render with results (for `serve`).
@@ -95,6 +100,32 @@ pub enum BuildError {
 /// Builds the site into `output`, replacing it only when everything succeeded.
 pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError> {
     refuse_unsafe_output(options, output)?;
+    let staging = output::Staging::new(output).map_err(BuildError::Output)?;
+    build_into(options, staging, output::Staging::commit)
+}
+
+/// Rebuilds over a site that `published` describes (from the last build's report), writing
+/// only new and changed files and removing files the site no longer has. The result is
+/// byte for byte what `build` makes; nothing is touched unless the whole build succeeded.
+pub fn rebuild_changed(
+    options: &Options,
+    output: &Path,
+    published: output::Fingerprints,
+) -> Result<BuildReport, BuildError> {
+    refuse_unsafe_output(options, output)?;
+    build_into(
+        options,
+        output::Update::new(output, published),
+        output::Update::apply,
+    )
+}
+
+/// Checks, renders into `sink`, then `finish`es it (a swap or an update) on success only.
+fn build_into<S: output::Sink>(
+    options: &Options,
+    sink: S,
+    finish: impl FnOnce(S) -> std::io::Result<output::Written>,
+) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let progress = progress::Progress::for_terminal();
     let mut timings = timings::Timings::default();
@@ -102,23 +133,24 @@ pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError
     let Some(dir) = dir else {
         return Err(BuildError::Content(diagnostics));
     };
-    let staging = output::Staging::new(output).map_err(BuildError::Output)?;
-    let search_page = render::render_into(&dir, &options.theme, &mut timings, &progress, &staging)
+    let search_page = render::render_into(&dir, &options.theme, &mut timings, &progress, &sink)
         .map_err(|e| match e {
             render::RenderError::Theme(errors) => BuildError::Theme(errors),
             render::RenderError::Write(e) => BuildError::Output(e),
         })?;
     let written = timings
-        .time("swap", || staging.commit())
+        .time("publish", || finish(sink))
         .map_err(BuildError::Output)?;
     timings.add("total", started.elapsed());
-    let timings = timings.0;
     Ok(BuildReport {
         pages: written.pages,
         files: written.files,
         bytes: written.bytes,
+        changed: written.changed,
+        removed: written.removed,
+        published: written.fingerprints,
         warnings: diagnostics,
-        timings,
+        timings: timings.0,
         search_page,
     })
 }

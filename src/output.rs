@@ -4,7 +4,7 @@
 //! never held in memory whole.
 
 use crate::render::OutFile;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -23,15 +23,29 @@ pub struct Staging {
     files: AtomicUsize,
     pages: AtomicUsize,
     bytes: AtomicU64,
+    fingerprints: Mutex<Fingerprints>,
     committed: bool,
 }
 
-/// What a finished staging folder held.
-#[derive(Debug, Clone, Copy)]
+/// What the published site holds: each file's path and a hash of its bytes. `serve` keeps
+/// it between rebuilds to write only the files that changed (see [`Update`]).
+pub type Fingerprints = HashMap<String, u64>;
+
+fn fingerprint(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone, Default)]
 pub struct Written {
+    /// Files and pages in the site, and their size.
     pub files: usize,
     pub pages: usize,
     pub bytes: u64,
+    /// Files written (new or changed) and removed by this build.
+    pub changed: usize,
+    pub removed: usize,
+    pub fingerprints: Fingerprints,
 }
 
 impl Staging {
@@ -51,22 +65,26 @@ impl Staging {
             files: AtomicUsize::new(0),
             pages: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            fingerprints: Mutex::new(Fingerprints::new()),
             committed: false,
         })
     }
 
-    /// Counts so far.
-    pub fn written(&self) -> Written {
-        Written {
-            files: self.files.load(Ordering::Relaxed),
-            pages: self.pages.load(Ordering::Relaxed),
-            bytes: self.bytes.load(Ordering::Relaxed),
-        }
-    }
-
     /// Swaps the staging folder in place of the output folder.
     pub fn commit(mut self) -> io::Result<Written> {
-        let written = self.written();
+        let files = self.files.load(Ordering::Relaxed);
+        let written = Written {
+            files,
+            pages: self.pages.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            changed: files,
+            removed: 0,
+            fingerprints: std::mem::take(
+                self.fingerprints
+                    .get_mut()
+                    .unwrap_or_else(|e| e.into_inner()),
+            ),
+        };
         let old = sibling(&self.output, "old");
         if self.output.exists() {
             std::fs::rename(&self.output, &old)?;
@@ -101,6 +119,9 @@ impl Sink for Staging {
             }
         }
         std::fs::write(&path, &file.bytes)?;
+        if let Ok(mut f) = self.fingerprints.lock() {
+            f.insert(file.path.clone(), fingerprint(&file.bytes));
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         if file.path.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
@@ -116,6 +137,104 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+/// A rebuild over a published site (for `serve`): files the same as the published ones are
+/// skipped, new and changed ones are kept in memory, and nothing touches the site until
+/// `apply`, which is called only when the whole build succeeded. The result is the same
+/// site a full build makes, but only what changed is written: a staff member's edit
+/// rewrites a few files, not the whole site.
+pub struct Update {
+    output: PathBuf,
+    published: Fingerprints,
+    changed: Mutex<Vec<OutFile>>,
+    fingerprints: Mutex<Fingerprints>,
+    pages: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Update {
+    /// A rebuild over `output`, which holds the files `published` describes.
+    pub fn new(output: &Path, published: Fingerprints) -> Update {
+        Update {
+            output: output.to_path_buf(),
+            published,
+            changed: Mutex::new(Vec::new()),
+            fingerprints: Mutex::new(Fingerprints::new()),
+            pages: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+
+    /// Writes the new and changed files and removes files the site no longer has.
+    pub fn apply(self) -> io::Result<Written> {
+        let changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        let fingerprints = self
+            .fingerprints
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        for f in &changed {
+            let path = self.output.join(&f.path);
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder)?;
+            }
+            // Written beside, then renamed: a reader never sees half a file.
+            let temporary = path.with_extension("signpost-new");
+            std::fs::write(&temporary, &f.bytes)?;
+            std::fs::rename(&temporary, &path)?;
+        }
+        let mut removed = 0;
+        for gone in self
+            .published
+            .keys()
+            .filter(|p| !fingerprints.contains_key(*p))
+        {
+            let path = self.output.join(gone);
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            // Folders left empty go too (a removed activity's folder).
+            let mut folder = path.parent();
+            while let Some(f) = folder.filter(|f| *f != self.output) {
+                if std::fs::remove_dir(f).is_err() {
+                    break;
+                }
+                folder = f.parent();
+            }
+        }
+        Ok(Written {
+            files: fingerprints.len(),
+            pages: self.pages.into_inner(),
+            bytes: self.bytes.into_inner(),
+            changed: changed.len(),
+            removed,
+            fingerprints,
+        })
+    }
+}
+
+impl Sink for Update {
+    fn put(&self, file: OutFile) -> io::Result<()> {
+        let hash = fingerprint(&file.bytes);
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.bytes
+            .fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+        self.fingerprints
+            .lock()
+            .map_err(|_| io::Error::other("a rendering thread failed"))?
+            .insert(file.path.clone(), hash);
+        if self.published.get(&file.path) != Some(&hash) {
+            self.changed
+                .lock()
+                .map_err(|_| io::Error::other("a rendering thread failed"))?
+                .push(file);
+        }
+        Ok(())
     }
 }
 

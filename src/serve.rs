@@ -34,6 +34,8 @@ pub struct Live {
     pub root: String,
     /// The last rebuild's errors, shown on every page until a rebuild succeeds.
     pub failure: Option<String>,
+    /// What the site folder holds, so the next rebuild writes only what changed.
+    pub published: crate::output::Fingerprints,
 }
 
 pub type Shared = Arc<RwLock<Option<Live>>>;
@@ -73,12 +75,28 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
     Ok(())
 }
 
-/// Builds into `output` and, when it worked, swaps in what the server answers from.
+/// Builds into `output` and, when it worked, swaps in what the server answers from. After
+/// the first build only new and changed files are written (`rebuild_changed`).
 pub fn rebuild(options: &Options, output: &Path, shared: &Shared) {
-    match build(options, output) {
+    let started = std::time::Instant::now();
+    let published = shared
+        .read()
+        .ok()
+        .and_then(|live| live.as_ref().map(|l| l.published.clone()));
+    let result = match published {
+        Some(published) => crate::rebuild_changed(options, output, published),
+        None => build(options, output),
+    };
+    match result {
         Ok(report) => match SearchIndex::open(output) {
             Ok(index) => {
-                eprintln!("Built {} pages.", report.pages);
+                eprintln!(
+                    "Built {} pages: {} files written, {} removed, in {} ms.",
+                    report.pages,
+                    report.changed,
+                    report.removed,
+                    started.elapsed().as_millis()
+                );
                 let base_url = report
                     .search_page
                     .context
@@ -94,6 +112,7 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared) {
                         index,
                         root,
                         failure: None,
+                        published: report.published,
                     });
                 }
             }

@@ -1,0 +1,165 @@
+//! Rebuilding over a published site (`signpost serve` after an edit) writes only what
+//! changed, and the result is byte for byte the site a full build of the same content makes.
+
+use signpost::{build, rebuild_changed, Options};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn options(content: &Path) -> Options {
+    Options {
+        content: content.to_path_buf(),
+        theme: project().join("themes/default"),
+        today: "2026-11-27".parse().unwrap(),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file of a site and its bytes, by path.
+fn tree(site: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(site)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Folders with nothing in them (a removed listing must not leave its folder behind).
+fn empty_folders(site: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .filter(|e| std::fs::read_dir(e.path()).unwrap().next().is_none())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+fn assert_same_site(incremental: &Path, full: &Path, after: &str) {
+    let (a, b) = (tree(incremental), tree(full));
+    let only_a: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let only_b: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "after {after}: only in the rebuilt site {only_a:?}; only in the full build {only_b:?}"
+    );
+    let differ: Vec<&String> = a.keys().filter(|k| a[*k] != b[*k]).collect();
+    assert!(differ.is_empty(), "after {after}: files differ: {differ:?}");
+    assert!(
+        empty_folders(incremental).is_empty(),
+        "after {after}: empty folders left: {:?}",
+        empty_folders(incremental)
+    );
+}
+
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{} holds {from:?}", file.display());
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&project().join("content"), &content);
+    let site = tmp.path().join("public");
+    let first = build(&options(&content), &site).expect("the sample builds");
+    assert_eq!(first.changed, first.files, "a full build writes every file");
+    let mut published = first.published;
+
+    // Each step: an edit, a rebuild over the site, and a full build of the same content
+    // into another folder to compare with.
+    type Step = Box<dyn Fn(&Path)>;
+    let steps: Vec<(&str, Step)> = vec![
+        (
+            "a summary edited",
+            Box::new(|c: &Path| {
+                edit(
+                    &c.join("providers/age-wyvern.md"),
+                    "A 2-course cooked lunch",
+                    "A hot 2-course lunch",
+                )
+            }),
+        ),
+        (
+            "an activity renamed (its place in every list moves)",
+            Box::new(|c: &Path| {
+                edit(
+                    &c.join("providers/age-wyvern.md"),
+                    "name: Lunch clubs",
+                    "name: Zebra lunch clubs",
+                )
+            }),
+        ),
+        (
+            "a provider removed",
+            Box::new(|c: &Path| {
+                std::fs::remove_file(c.join("providers/ashby-dementia-cafe.md")).unwrap()
+            }),
+        ),
+        ("nothing changed", Box::new(|_: &Path| {})),
+    ];
+    for (what, step) in steps {
+        step(&content);
+        let started = Instant::now();
+        let report = rebuild_changed(&options(&content), &site, published)
+            .unwrap_or_else(|e| panic!("after {what}: {e:?}"));
+        println!(
+            "{what}: {} of {} files written, {} removed, in {} ms",
+            report.changed,
+            report.files,
+            report.removed,
+            started.elapsed().as_millis()
+        );
+        let full = tmp.path().join("full");
+        build(&options(&content), &full).unwrap();
+        assert_same_site(&site, &full, what);
+        match what {
+            "nothing changed" => assert_eq!((report.changed, report.removed), (0, 0)),
+            "a provider removed" => assert!(report.removed > 0, "its pages are removed"),
+            _ => assert!(
+                report.changed > 0 && report.changed < report.files / 2,
+                "{what}: {} of {} files written",
+                report.changed,
+                report.files
+            ),
+        }
+        published = report.published;
+    }
+
+    // A broken edit: the rebuild fails and the published site is untouched.
+    let before = tree(&site);
+    edit(
+        &content.join("providers/age-wyvern.md"),
+        "day: wednesday",
+        "day: wensday",
+    );
+    let failed = rebuild_changed(&options(&content), &site, published);
+    assert!(matches!(failed, Err(signpost::BuildError::Content(_))));
+    assert!(tree(&site) == before, "a failed rebuild changes nothing");
+}
