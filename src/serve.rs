@@ -54,7 +54,7 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
     if watch {
         if let Ok(mut live) = shared.write() {
             if let Some(live) = live.as_mut() {
-                live.reload = Some(Arc::default());
+                live.reload = Some(Arc::new(live_reload::Changes::starting_now()));
             }
         }
     }

@@ -518,3 +518,20 @@ fn held_polls_do_not_block_the_server_and_are_bounded() {
     let (status, _, _) = get(port, "GET", &target);
     assert_eq!(status, 503);
 }
+
+#[test]
+fn a_restarted_server_gives_pages_a_new_generation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let generation = || {
+        let server = start(&project.join("content"), &tmp.path().join("public"), true);
+        let (_, _, page) = get(server.port, "GET", "/");
+        generation_in(&page, "/")
+    };
+    let first = generation();
+    let second = generation();
+    assert_ne!(
+        first, second,
+        "a page left open across a restart must see a new generation and reload"
+    );
+}

@@ -33,6 +33,17 @@ struct State {
 }
 
 impl Changes {
+    /// Starts from the time in milliseconds, so pages left open while the server restarts
+    /// see a generation the old server never gave out, and reload.
+    pub fn starting_now() -> Changes {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let changes = Changes::default();
+        changes.lock().generation = now;
+        changes
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
