@@ -1,7 +1,10 @@
 //! `signpost serve`: builds the site, serves it on 127.0.0.1, answers `/search` with pages
 //! rendered by the same templates (so search works with JavaScript off), and rebuilds when
 //! content or the theme change. A failed rebuild shows its diagnostics at the top of every
-//! page and keeps serving the last good site.
+//! page and keeps serving the last good site. Pages reload themselves after each rebuild
+//! ([`live_reload`]).
+
+pub mod live_reload;
 
 use crate::render::SearchPage;
 use crate::search::index::SearchIndex;
@@ -36,6 +39,9 @@ pub struct Live {
     pub failure: Option<String>,
     /// What the site folder holds, so the next rebuild writes only what changed.
     pub published: crate::output::Fingerprints,
+    /// Live reload's build generation, carried from each Live to the next; None when the
+    /// server does not watch for changes.
+    pub reload: Option<Arc<live_reload::Changes>>,
 }
 
 pub type Shared = Arc<RwLock<Option<Live>>>;
@@ -46,6 +52,13 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
     rebuild(&options, &output, &shared);
     if shared.read().map(|s| s.is_none()).unwrap_or(true) {
         return Err("the site could not be built; fix the errors above and try again".into());
+    }
+    if watch {
+        if let Ok(mut live) = shared.write() {
+            if let Some(live) = live.as_mut() {
+                live.reload = Some(Arc::new(live_reload::Changes::starting_now()));
+            }
+        }
     }
     let server = Server::http(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
@@ -63,6 +76,9 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
             let (server, shared) = (server.clone(), shared.clone());
             std::thread::spawn(move || {
                 while let Ok(request) = server.recv() {
+                    let Some(request) = live_reload::hold(&shared, request) else {
+                        continue;
+                    };
                     let response = respond(&shared, request.method().as_str(), request.url());
                     let _ = request.respond(response);
                 }
@@ -106,6 +122,10 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared) {
                     .unwrap_or("/");
                 let root = crate::site::url_path(base_url);
                 if let Ok(mut live) = shared.write() {
+                    let reload = live.as_ref().and_then(|l| l.reload.clone());
+                    // Open pages reload when the site changed, or to clear shown errors.
+                    let stale = report.changed + report.removed > 0
+                        || live.as_ref().is_some_and(|l| l.failure.is_some());
                     *live = Some(Live {
                         site: output.to_path_buf(),
                         search_page: report.search_page,
@@ -113,7 +133,11 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared) {
                         root,
                         failure: None,
                         published: report.published,
+                        reload: reload.clone(),
                     });
+                    if let Some(reload) = reload.filter(|_| stale) {
+                        reload.bump();
+                    }
                 }
             }
             Err(e) => set_failure(shared, e),
@@ -138,7 +162,12 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared) {
 fn set_failure(shared: &Shared, text: String) {
     if let Ok(mut live) = shared.write() {
         if let Some(l) = live.as_mut() {
-            l.failure = Some(text);
+            if l.failure.as_ref() != Some(&text) {
+                l.failure = Some(text);
+                if let Some(reload) = &l.reload {
+                    reload.bump();
+                }
+            }
         }
     }
 }
@@ -207,6 +236,9 @@ pub fn respond(shared: &Shared, method: &str, url: &str) -> Reply {
     else {
         return not_found(live);
     };
+    if let Some(reply) = live_reload::answer(live, rel, query) {
+        return reply;
+    }
     if (rel == "search" || rel == "search/") && !query.is_empty() {
         return search(live, query);
     }
@@ -215,7 +247,7 @@ pub fn respond(shared: &Shared, method: &str, url: &str) -> Reply {
             Ok(bytes) => {
                 let ct = content_type(&file);
                 let bytes = if ct.starts_with("text/html") {
-                    with_failure(live, bytes)
+                    preview(live, bytes)
                 } else {
                     bytes
                 };
@@ -231,7 +263,7 @@ fn not_found(live: &Live) -> Reply {
     let body =
         std::fs::read(live.site.join("404.html")).unwrap_or_else(|_| b"Page not found".to_vec());
     with_headers(
-        Response::from_data(with_failure(live, body)).with_status_code(404),
+        Response::from_data(preview(live, body)).with_status_code(404),
         "text/html; charset=utf-8",
     )
 }
@@ -248,11 +280,17 @@ fn search(live: &Live, query_string: &str) -> Reply {
     ctx.insert("server", &true);
     match live.search_page.render(&ctx) {
         Ok(html) => with_headers(
-            Response::from_data(with_failure(live, html.into_bytes())),
+            Response::from_data(preview(live, html.into_bytes())),
             "text/html; charset=utf-8",
         ),
         Err(e) => text(500, &format!("The search page could not be made: {e}")),
     }
+}
+
+/// A page as served: the last failed rebuild's errors at the top, the live-reload script
+/// at the end.
+fn preview(live: &Live, body: Vec<u8>) -> Vec<u8> {
+    live_reload::with_script(live, with_failure(live, body))
 }
 
 /// Puts the last failed rebuild's errors at the top of an HTML page, for staff previewing.
