@@ -56,19 +56,29 @@ pub fn resolve(name: &str, theme: &Path) -> Result<Picture, String> {
     ))
 }
 
-/// The pictures a build uses, by published file name, so each is written once.
+/// The pictures a build uses, by published file name, so each is written once. Pages are
+/// derived in parallel, so the set takes its own lock.
 #[derive(Debug, Default)]
 pub struct PictureSet {
-    pub used: BTreeMap<String, Picture>,
+    used: std::sync::Mutex<BTreeMap<String, Picture>>,
 }
 
 impl PictureSet {
     /// Adds `picture` and returns its URL path below the site root.
-    pub fn add(&mut self, picture: &Picture) -> String {
-        self.used
-            .entry(picture.file_name.clone())
-            .or_insert_with(|| picture.clone());
+    pub fn add(&self, picture: &Picture) -> String {
+        if let Ok(mut used) = self.used.lock() {
+            used.entry(picture.file_name.clone())
+                .or_insert_with(|| picture.clone());
+        }
         format!("pictures/{}", picture.file_name)
+    }
+
+    /// Every picture added, by file name.
+    pub fn used(&self) -> Vec<Picture> {
+        self.used
+            .lock()
+            .map(|u| u.values().cloned().collect())
+            .unwrap_or_default()
     }
 }
 

@@ -228,7 +228,7 @@ impl<'a> Deriver<'a> {
     }
 
     /// A picture by its content name (emoji or drawn name).
-    pub fn pic(&mut self, name: &str) -> Pic {
+    pub fn pic(&self, name: &str) -> Pic {
         let resolved = match self.dir.pictures.get(name) {
             Some(p) => p.clone(),
             None => pictures::resolve(name, self.theme)
@@ -244,7 +244,7 @@ impl<'a> Deriver<'a> {
         format!("{}{}", self.root, path)
     }
 
-    fn term_link(&mut self, kind: VocabKind, id: &str) -> TermLink {
+    fn term_link(&self, kind: VocabKind, id: &str) -> TermLink {
         let t = self.dir.vocabulary.term(kind, id);
         TermLink {
             label: t.label.clone(),
@@ -258,7 +258,7 @@ impl<'a> Deriver<'a> {
         self.dir.today
     }
 
-    fn alerts(&mut self, a: &Activity, days: i64) -> Vec<Alert> {
+    fn alerts(&self, a: &Activity, days: i64) -> Vec<Alert> {
         let today = self.today();
         let until = today.checked_add(Span::new().days(days)).unwrap_or(today);
         let mut out = Vec::new();
@@ -273,7 +273,7 @@ impl<'a> Deriver<'a> {
         out
     }
 
-    fn alert(&mut self, a: &Activity, s: &Session, o: &Occurrence) -> Option<Alert> {
+    fn alert(&self, a: &Activity, s: &Session, o: &Occurrence) -> Option<Alert> {
         let change = o.change.as_ref()?;
         let reason = change
             .reason
@@ -342,7 +342,7 @@ impl<'a> Deriver<'a> {
         }
     }
 
-    fn card(&mut self, index: usize) -> Card {
+    fn card(&self, index: usize) -> Card {
         let dir = self.dir;
         let a = &dir.activities[index];
         let provider = &dir.providers[a.provider];
@@ -430,7 +430,7 @@ impl<'a> Deriver<'a> {
     }
 
     /// Every page of the site.
-    pub fn pages(&mut self) -> Vec<PageSpec> {
+    pub fn pages(&self) -> Vec<PageSpec> {
         self.jobs()
             .into_iter()
             .flat_map(|job| self.derive(job))
@@ -468,7 +468,7 @@ impl<'a> Deriver<'a> {
     }
 
     /// The page (or pages, for lists) a job makes.
-    pub fn derive(&mut self, job: PageJob) -> Vec<PageSpec> {
+    pub fn derive(&self, job: PageJob) -> Vec<PageSpec> {
         let one = match job {
             PageJob::Home => self.home(),
             PageJob::Activity(i) => self.activity_page(i),
@@ -492,7 +492,7 @@ impl<'a> Deriver<'a> {
         vec![one]
     }
 
-    fn home(&mut self) -> PageSpec {
+    fn home(&self) -> PageSpec {
         let sections = self.hub_sections();
         let easy_read = vec![
             EasyLine {
@@ -523,7 +523,7 @@ impl<'a> Deriver<'a> {
     }
 
     /// The picture-link sections shared by the home page and the browse hubs.
-    fn hub_sections(&mut self) -> Vec<HubSection> {
+    fn hub_sections(&self) -> Vec<HubSection> {
         let mut sections = Vec::new();
         sections.push(HubSection {
             id: "what",
@@ -565,7 +565,7 @@ impl<'a> Deriver<'a> {
         sections
     }
 
-    fn term_links(&mut self, kind: VocabKind) -> Vec<PictureLink> {
+    fn term_links(&self, kind: VocabKind) -> Vec<PictureLink> {
         let terms: Vec<Term> = self.dir.vocabulary.terms(kind).to_vec();
         terms
             .iter()
@@ -661,7 +661,7 @@ impl<'a> Deriver<'a> {
         out
     }
 
-    fn when_links(&mut self) -> Vec<PictureLink> {
+    fn when_links(&self) -> Vec<PictureLink> {
         self.when_filters()
             .into_iter()
             .map(|f| {
@@ -688,7 +688,7 @@ impl<'a> Deriver<'a> {
             .collect()
     }
 
-    fn browse_pages(&mut self) -> Vec<PageSpec> {
+    fn browse_pages(&self) -> Vec<PageSpec> {
         let mut pages = Vec::new();
         let sections = self.hub_sections();
         for section in &sections {
@@ -764,7 +764,7 @@ impl<'a> Deriver<'a> {
         pages
     }
 
-    fn activity_page(&mut self, index: usize) -> PageSpec {
+    fn activity_page(&self, index: usize) -> PageSpec {
         let dir = self.dir;
         let a = &dir.activities[index];
         let provider = &dir.providers[a.provider];
@@ -1004,7 +1004,7 @@ impl<'a> Deriver<'a> {
             .collect()
     }
 
-    fn activities_index(&mut self) -> Vec<PageSpec> {
+    fn activities_index(&self) -> Vec<PageSpec> {
         let list = CardList {
             heading: "All activities",
             easy_read: "Every activity on this site, from A to Z.".into(),
@@ -1017,7 +1017,7 @@ impl<'a> Deriver<'a> {
         self.card_list_pages(list, (0..self.dir.activities.len()).collect())
     }
 
-    fn provider_page(&mut self, index: usize) -> PageSpec {
+    fn provider_page(&self, index: usize) -> PageSpec {
         let p = &self.dir.providers[index];
         let cards = self.cards_for(p.activities.clone());
         let mut ctx = tera::Context::new();
@@ -1045,7 +1045,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "provider.html", ctx)
     }
 
-    fn providers_index(&mut self) -> PageSpec {
+    fn providers_index(&self) -> PageSpec {
         let mut items: Vec<ListItem> = self
             .dir
             .providers
@@ -1076,7 +1076,7 @@ impl<'a> Deriver<'a> {
     }
 
     fn list_page(
-        &mut self,
+        &self,
         title: &str,
         intro: &str,
         path: &str,
@@ -1093,7 +1093,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "list.html", ctx)
     }
 
-    fn venue_page(&mut self, index: usize) -> PageSpec {
+    fn venue_page(&self, index: usize) -> PageSpec {
         let dir = self.dir;
         let v = &dir.venues[index];
         let access: Vec<TermLink> = v
@@ -1157,7 +1157,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "venue.html", ctx)
     }
 
-    fn venues_index(&mut self) -> PageSpec {
+    fn venues_index(&self) -> PageSpec {
         let dir = self.dir;
         let mut items: Vec<ListItem> = dir
             .venues
@@ -1179,7 +1179,7 @@ impl<'a> Deriver<'a> {
         )
     }
 
-    fn changing_place_page(&mut self, index: usize) -> PageSpec {
+    fn changing_place_page(&self, index: usize) -> PageSpec {
         let dir = self.dir;
         let c = &dir.changing_places[index];
         let d = &c.data;
@@ -1207,7 +1207,7 @@ impl<'a> Deriver<'a> {
             })
             .collect();
         let mut lines = Vec::new();
-        let mut add = |this: &mut Self, text: String, pic: &str| {
+        let mut add = |this: &Self, text: String, pic: &str| {
             let picture = this.pic(pic);
             lines.push(EasyLine {
                 text,
@@ -1299,7 +1299,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "changing_place.html", ctx)
     }
 
-    fn changing_places_index(&mut self) -> PageSpec {
+    fn changing_places_index(&self) -> PageSpec {
         let dir = self.dir;
         let mut items: Vec<ListItem> = dir
             .changing_places
@@ -1323,7 +1323,7 @@ impl<'a> Deriver<'a> {
 
     /// "What's on this week": Monday to Sunday of the week holding today.
     /// "What's on this week" (`weeks_ahead` 0) or "What's on next week" (1): Monday to Sunday.
-    fn week_timetable(&mut self, weeks_ahead: i64) -> PageSpec {
+    fn week_timetable(&self, weeks_ahead: i64) -> PageSpec {
         let dir = self.dir;
         let today = self.today();
         let monday = today
@@ -1405,7 +1405,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "timetable.html", ctx)
     }
 
-    fn text_page(&mut self, index: usize) -> PageSpec {
+    fn text_page(&self, index: usize) -> PageSpec {
         let p = &self.dir.pages[index];
         let lines: Vec<EasyLine> = p
             .data
@@ -1430,7 +1430,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "page.html", ctx)
     }
 
-    fn search_page(&mut self) -> PageSpec {
+    fn search_page(&self) -> PageSpec {
         let sections = self.hub_sections();
         let values = crate::search::query::FilterValues::from_directory(self.dir);
         let form = crate::search::page::form(&values, &crate::search::query::Request::default());
@@ -1448,7 +1448,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "search.html", ctx)
     }
 
-    fn attributions(&mut self) -> PageSpec {
+    fn attributions(&self) -> PageSpec {
         let meta = self.meta(
             "Pictures and credits",
             "Where the pictures on this site come from.",
@@ -1460,7 +1460,7 @@ impl<'a> Deriver<'a> {
     }
 
     /// Coverage for commissioners (linked from the footer only).
-    fn coverage_page(&mut self) -> PageSpec {
+    fn coverage_page(&self) -> PageSpec {
         let mut ctx = tera::Context::new();
         ctx.insert("coverage", &crate::coverage::compute(self.dir));
         ctx.insert("evening_rule", &crate::schedule::RULES[2].1);
@@ -1475,7 +1475,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "coverage.html", ctx)
     }
 
-    fn not_found(&mut self) -> PageSpec {
+    fn not_found(&self) -> PageSpec {
         let sections = self.hub_sections();
         let mut ctx = tera::Context::new();
         ctx.insert("sections", &sections);

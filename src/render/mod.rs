@@ -118,7 +118,7 @@ pub fn render_into(
 
     timings.add("CSS", stage.elapsed());
     let stage = std::time::Instant::now();
-    let mut deriver = Deriver::new(dir, theme);
+    let deriver = Deriver::new(dir, theme);
     let globals = Globals {
         site: &dir.site,
         root: &deriver.root,
@@ -143,11 +143,13 @@ pub fn render_into(
     // memory holds one chunk of contexts and pages, not the whole site.
     for chunk in jobs.chunks(PAGES_PER_CHUNK) {
         let stage = std::time::Instant::now();
-        let mut pages = Vec::with_capacity(chunk.len());
-        for &job in chunk {
-            pages.extend(deriver.derive(job));
-            progress.tick();
-        }
+        let pages: Vec<crate::site::PageSpec> = chunk
+            .par_iter()
+            .flat_map_iter(|&job| {
+                progress.tick();
+                deriver.derive(job)
+            })
+            .collect();
         for p in &pages {
             if let Some(folder) = p.path.strip_suffix("index.html") {
                 page_paths.push(folder.to_string());
@@ -198,7 +200,7 @@ pub fn render_into(
         path: css_file,
         bytes: css.into_bytes(),
     })?;
-    for picture in deriver.pictures.used.values() {
+    for picture in deriver.pictures.used() {
         sink.put(OutFile {
             path: format!("pictures/{}", picture.file_name),
             bytes: picture.svg().as_bytes().to_vec(),

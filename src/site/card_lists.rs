@@ -66,11 +66,7 @@ pub fn is_page_id(id: &str) -> bool {
 
 impl Deriver<'_> {
     /// The pages of a card list: activities `indexes`, in name order, `CARDS_PER_PAGE` a page.
-    pub(super) fn card_list_pages(
-        &mut self,
-        list: CardList,
-        mut indexes: Vec<usize>,
-    ) -> Vec<PageSpec> {
+    pub(super) fn card_list_pages(&self, list: CardList, mut indexes: Vec<usize>) -> Vec<PageSpec> {
         indexes.sort_by_key(|&i| self.name_rank[i]);
         indexes.dedup();
         let count = indexes.len();

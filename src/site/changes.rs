@@ -26,7 +26,7 @@ pub fn end_of_next_week(today: Date) -> Date {
 }
 
 impl Deriver<'_> {
-    pub(super) fn changes_page(&mut self) -> PageSpec {
+    pub(super) fn changes_page(&self) -> PageSpec {
         let today = self.today();
         let end = end_of_next_week(today);
         let end_iso = end.to_string();

@@ -6,7 +6,7 @@ use super::{Deriver, EasyLine, PageSpec};
 pub const PATH: &str = "my-list/";
 
 impl Deriver<'_> {
-    pub(super) fn my_list_page(&mut self) -> PageSpec {
+    pub(super) fn my_list_page(&self) -> PageSpec {
         let easy_read = vec![
             EasyLine {
                 text: "Save activities you like to your list.".into(),
