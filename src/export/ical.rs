@@ -21,21 +21,26 @@ const FIRST_DATE_SEARCH_DAYS: i64 = 400;
 
 /// Every calendar file of the site.
 pub fn outputs(dir: &Directory) -> Vec<OutFile> {
-    let mut files = Vec::new();
+    use rayon::prelude::*;
     let all = |_: &Session| true;
-    for a in &dir.activities {
-        let path = format!("activities/{}/", a.id);
-        files.push(file(dir, &path, &a.data.name, &[(a, &all)]));
-    }
-    for p in &dir.providers {
+    // One calendar per activity and per provider: independent, so made in parallel.
+    let mut files: Vec<OutFile> = dir
+        .activities
+        .par_iter()
+        .map(|a| {
+            let path = format!("activities/{}/", a.id);
+            file(dir, &path, &a.data.name, &[(a, &all)])
+        })
+        .collect();
+    files.par_extend(dir.providers.par_iter().map(|p| {
         let path = format!("providers/{}/", p.id);
         let items: Vec<Item> = p
             .activities
             .iter()
             .map(|&i| (&dir.activities[i], &all as &dyn Fn(&Session) -> bool))
             .collect();
-        files.push(file(dir, &path, &p.data.name, &items));
-    }
+        file(dir, &path, &p.data.name, &items)
+    }));
     for (id, label, test) in when_filters() {
         let items: Vec<Item> = dir
             .activities
