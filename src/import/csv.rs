@@ -119,11 +119,7 @@ pub fn import(
                     }
                 }
                 let changing_places = if get("changing_places").eq_ignore_ascii_case("yes") {
-                    let cp = mapper.changing_places.get(&vid).cloned();
-                    if cp.is_none() {
-                        notes.push(format!("{what}: {venue_name} has a Changing Places toilet: add its details in changing-places/ with `venue: {vid}`"));
-                    }
-                    cp
+                    mapper.changing_place(&vid, &format!("{what}: {venue_name}"), notes)
                 } else {
                     None
                 };

@@ -98,6 +98,21 @@ impl Mapper {
         }
     }
 
+    /// The Changing Places listing of a venue the source says has one. When the content has
+    /// none yet, a note asks staff to add its details (`what` names the venue for them).
+    pub fn changing_place(
+        &self,
+        venue: &str,
+        what: &str,
+        notes: &mut Vec<String>,
+    ) -> Option<String> {
+        let cp = self.changing_places.get(venue).cloned();
+        if cp.is_none() {
+            notes.push(format!("{what} has a Changing Places toilet: add its details in changing-places/ with `venue: {venue}`"));
+        }
+        cp
+    }
+
     /// The term id for a word: its id, label, a synonym, or the id made from it.
     pub fn map(&self, kind: VocabKind, word: &str) -> Option<String> {
         let w = word.trim().to_lowercase();

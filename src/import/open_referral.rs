@@ -538,11 +538,7 @@ fn venue(loc: &Value, what: &str, mapper: &Mapper, draft: &mut Draft) -> Option<
     }
     let changing_places = if let Some(pos) = access.iter().position(|a| a == "changing-places") {
         access.remove(pos);
-        let cp = mapper.changing_places.get(&id).cloned();
-        if cp.is_none() {
-            notes.push(format!("{vwhat} has a Changing Places toilet: add its details in changing-places/ with `venue: {id}`"));
-        }
-        cp
+        mapper.changing_place(&id, &vwhat, notes)
     } else {
         None
     };
