@@ -201,7 +201,7 @@ impl SearchIndex {
     /// Opens the index that `signpost build` wrote into the site folder.
     pub fn open(site: &Path) -> Result<SearchIndex, String> {
         let folder = site.join(INDEX_FOLDER);
-        let index = Index::open_in_dir(&folder).map_err(|e| {
+        let index = open_in_memory(&folder).map_err(|e| {
             format!(
                 "cannot open the search index in {}: {e} (run `signpost build` first)",
                 folder.display()
@@ -224,7 +224,13 @@ impl SearchIndex {
         values: FilterValues,
     ) -> Result<SearchIndex, String> {
         let fields = fields_of(&index.schema()).map_err(|e| e.to_string())?;
-        let reader = index.reader().map_err(|e| e.to_string())?;
+        // The files are replaced whole by the next build (and `serve` opens that anew), so
+        // the reader must not watch them and reload half-written segments.
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| e.to_string())?;
         let searcher = reader.searcher();
         let mut words: HashMap<(char, usize), Vec<(String, String)>> = HashMap::new();
         let mut numbers = Vec::new();
@@ -259,4 +265,21 @@ impl SearchIndex {
             numbers: std::sync::Arc::new(numbers),
         })
     }
+}
+
+/// Opens the index from a copy in memory: opening it in place would write a lock file into
+/// the published site, and the next build replaces these files under a running server.
+fn open_in_memory(folder: &Path) -> Result<Index, String> {
+    use tantivy::directory::{Directory, RamDirectory};
+    let ram = RamDirectory::create();
+    let entries = std::fs::read_dir(folder).map_err(|e| e.to_string())?;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        if entry.path().is_file() && !name.to_string_lossy().ends_with(".lock") {
+            let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+            ram.atomic_write(Path::new(&name), &bytes)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Index::open(ram).map_err(|e| e.to_string())
 }
