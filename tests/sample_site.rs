@@ -289,7 +289,7 @@ fn long_lists_are_split_into_pages_that_together_list_everything_once() {
                 .map(str::to_string),
         );
         let current: Vec<String> = doc
-            .select(&sel("nav.pagination a[aria-current=page]"))
+            .select(&sel("nav.pager a[aria-current=page]"))
             .map(|a| a.text().collect::<String>())
             .collect();
         assert_eq!(current, vec![format!("Page {number}")], "{path}");
@@ -323,7 +323,7 @@ fn long_lists_are_split_into_pages_that_together_list_everything_once() {
     );
     // A short list has no page links.
     let short = page("when/saturday");
-    assert!(short.select(&sel("nav.pagination")).next().is_none());
+    assert!(short.select(&sel("nav.pager")).next().is_none());
 }
 
 #[test]
