@@ -11,7 +11,9 @@
 //!   are packed in sorted order into files of about [`STEM_SHARD_BYTES`]; a stem with a long
 //!   list gets a file of its own.
 //! - `f-<facet>-<value>.txt`: the list of documents with that facet value (day, part, slot,
-//!   access, for, area, support, cost, pay). Every access, for, area, support and pay value
+//!   access, for, area, support, cost, pay). Besides `slot-<day>-<part>` there are the
+//!   unions for two or three times of day, such as `slot-monday-morning-evening` (parts in
+//!   the order morning, afternoon, evening), so a day needs one file whatever times are asked. Every access, for, area, support and pay value
 //!   the server knows has a file, even an empty one, so the page script takes a missing file
 //!   for an unknown value and ignores it, as the server does; it asks only for slugs.
 //! - `d<K>.json`: what results show, for documents K×[`DOCS_PER_SHARD`] onwards, each as
@@ -156,12 +158,17 @@ pub fn files(docs: &[SearchDoc], values: &FilterValues) -> Vec<OutFile> {
                 list.push(d.n);
             }
         }
+        let mut values: Vec<(&str, String)> = Vec::new();
         for (f, v) in &d.facets {
             if STATIC_FACETS.contains(f) {
-                let list = facets.entry(f).or_default().entry(v.clone()).or_default();
-                if list.last() != Some(&d.n) {
-                    list.push(d.n);
-                }
+                values.push((f, v.clone()));
+            }
+        }
+        values.extend(part_unions(&d.facets).into_iter().map(|v| ("slot", v)));
+        for (f, v) in values {
+            let list = facets.entry(f).or_default().entry(v).or_default();
+            if list.last() != Some(&d.n) {
+                list.push(d.n);
             }
         }
     }
@@ -218,6 +225,41 @@ pub fn files(docs: &[SearchDoc], values: &FilterValues) -> Vec<OutFile> {
             "words": lengths,
         }),
     ));
+    out
+}
+
+/// The times of day, in the order the page script names them.
+const PARTS: [&str; 3] = ["morning", "afternoon", "evening"];
+
+/// `day-part-part…` slot values for two or more times of day, one for each day the
+/// document has a session in any of them: a search for a day "in the morning or the
+/// afternoon" then fetches one list per day instead of one per day and time.
+fn part_unions(facets: &[(&'static str, String)]) -> Vec<String> {
+    let mut by_day: BTreeMap<&str, [bool; 3]> = BTreeMap::new();
+    for (f, v) in facets {
+        if *f != "slot" {
+            continue;
+        }
+        for (i, part) in PARTS.iter().enumerate() {
+            if let Some(day) = v.strip_suffix(part).and_then(|d| d.strip_suffix('-')) {
+                by_day.entry(day).or_default()[i] = true;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (day, has) in by_day {
+        for combo in [
+            [true, true, false],
+            [true, false, true],
+            [false, true, true],
+            [true; 3],
+        ] {
+            if (0..3).any(|i| combo[i] && has[i]) {
+                let names: Vec<&str> = (0..3).filter(|&i| combo[i]).map(|i| PARTS[i]).collect();
+                out.push(format!("{day}-{}", names.join("-")));
+            }
+        }
+    }
     out
 }
 

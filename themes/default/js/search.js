@@ -117,7 +117,7 @@
       return found || !known ? union(lists) : null;
     }
     if (days.length && parts.length) {
-      sets.push(await facet("slot", [].concat.apply([], days.map(function (d) { return parts.map(function (x) { return d + "-" + x; }); }))));
+      sets.push(await facet("slot", days.map(function (d) { return d + "-" + parts.join("-"); })));
     } else if (days.length) { sets.push(await facet("day", days)); }
     else if (parts.length) { sets.push(await facet("part", parts)); }
     var groups = fac.map(function (f) { return ["access", [f]]; }).concat([["for", p.for], ["area", p.area], ["support", p.support], ["pay", p.pay]]);
