@@ -11,9 +11,11 @@
 //!   are packed in sorted order into files of about [`STEM_SHARD_BYTES`]; a stem with a long
 //!   list gets a file of its own.
 //! - `f-<facet>-<value>.txt`: the list of documents with that facet value (day, part, slot,
-//!   access, for, area, support, cost, pay). Besides `slot-<day>-<part>` there are the
-//!   unions for two or three times of day, such as `slot-monday-morning-evening` (parts in
-//!   the order morning, afternoon, evening), so a day needs one file whatever times are asked. Every access, for, area, support and pay value
+//!   access, for, area, support, cost, pay). Besides `day-<day>` and `slot-<day>-<part>`
+//!   there are unions: the weekend (`day-saturday-sunday`, `slot-saturday-sunday-<part>`)
+//!   and two or three times of day (`slot-monday-morning-evening`, parts in the order
+//!   morning, afternoon, evening), so a time filter needs one file a day, or one for the
+//!   weekend. Every access, for, area, support and pay value
 //!   the server knows has a file, even an empty one, so the page script takes a missing file
 //!   for an unknown value and ignores it, as the server does; it asks only for slugs.
 //! - `d<K>.json`: what results show, for documents K×[`DOCS_PER_SHARD`] onwards, each as
@@ -164,7 +166,7 @@ pub fn files(docs: &[SearchDoc], values: &FilterValues) -> Vec<OutFile> {
                 values.push((f, v.clone()));
             }
         }
-        values.extend(part_unions(&d.facets).into_iter().map(|v| ("slot", v)));
+        values.extend(unions(&d.facets));
         for (f, v) in values {
             let list = facets.entry(f).or_default().entry(v).or_default();
             if list.last() != Some(&d.n) {
@@ -231,10 +233,15 @@ pub fn files(docs: &[SearchDoc], values: &FilterValues) -> Vec<OutFile> {
 /// The times of day, in the order the page script names them.
 const PARTS: [&str; 3] = ["morning", "afternoon", "evening"];
 
-/// `day-part-part…` slot values for two or more times of day, one for each day the
-/// document has a session in any of them: a search for a day "in the morning or the
-/// afternoon" then fetches one list per day instead of one per day and time.
-fn part_unions(facets: &[(&'static str, String)]) -> Vec<String> {
+/// The two days of the weekend, as the page script names them together.
+const WEEKEND: &str = "saturday-sunday";
+
+/// Facet values made of others, so common searches fetch one list where they would fetch
+/// several: `day-saturday-sunday` (the weekend), and `slot-<days>-<parts>` for two or three
+/// times of day (`slot-monday-morning-evening`) and for the weekend with any times of day
+/// (`slot-saturday-sunday-evening`). A document has such a value when it has any of the
+/// single day-and-time values it is made of.
+fn unions(facets: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
     let mut by_day: BTreeMap<&str, [bool; 3]> = BTreeMap::new();
     for (f, v) in facets {
         if *f != "slot" {
@@ -247,16 +254,39 @@ fn part_unions(facets: &[(&'static str, String)]) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    for (day, has) in by_day {
-        for combo in [
-            [true, true, false],
-            [true, false, true],
-            [false, true, true],
-            [true; 3],
-        ] {
+    if facets
+        .iter()
+        .any(|(f, v)| *f == "day" && (v == "saturday" || v == "sunday"))
+    {
+        out.push(("day", WEEKEND.to_string()));
+    }
+    let weekend = ["saturday", "sunday"]
+        .iter()
+        .filter_map(|d| by_day.get(d))
+        .fold(None, |acc: Option<[bool; 3]>, has| {
+            let a = acc.unwrap_or_default();
+            Some([a[0] || has[0], a[1] || has[1], a[2] || has[2]])
+        });
+    // Every set of times of day: one time (the weekend only; single days have those
+    // already), then two or three.
+    let combos = [
+        [true, false, false],
+        [false, true, false],
+        [false, false, true],
+        [true, true, false],
+        [true, false, true],
+        [false, true, true],
+        [true; 3],
+    ];
+    let groups = by_day
+        .iter()
+        .map(|(day, has)| (*day, *has, &combos[3..]))
+        .chain(weekend.map(|has| (WEEKEND, has, &combos[..])));
+    for (day, has, combos) in groups {
+        for combo in combos {
             if (0..3).any(|i| combo[i] && has[i]) {
                 let names: Vec<&str> = (0..3).filter(|&i| combo[i]).map(|i| PARTS[i]).collect();
-                out.push(format!("{day}-{}", names.join("-")));
+                out.push(("slot", format!("{day}-{}", names.join("-"))));
             }
         }
     }

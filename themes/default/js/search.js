@@ -116,6 +116,7 @@
       }
       return found || !known ? union(lists) : null;
     }
+    if (days.join() === "saturday,sunday") { days = ["saturday-sunday"]; }
     if (days.length && parts.length) {
       sets.push(await facet("slot", days.map(function (d) { return d + "-" + parts.join("-"); })));
     } else if (days.length) { sets.push(await facet("day", days)); }
