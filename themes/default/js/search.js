@@ -86,8 +86,11 @@
     var parts = ["morning", "afternoon", "evening"].filter(function (x) { return on[x]; });
     var fac = (p.facility || []).slice();
     if (parsed.cp) { fac.push("changing-places"); }
-    var sets = [];
-    for (var i = 0; i < parsed.words.length; i++) {
+    // Every word and filter narrows the results; once none are left, fetch nothing more.
+    var found = null;
+    function add(set) { found = found ? inter(found, set) : set; }
+    function none() { return found && !found.length; }
+    for (var i = 0; i < parsed.words.length && !none(); i++) {
       var q = parsed.words[i], k = typos(q), n = len(q), stems = new Map(), first = q.codePointAt(0).toString(16);
       for (var L = n - k; L <= n + k; L++) {
         var c = Math.min(L, 63);
@@ -104,30 +107,32 @@
           if (sp[0] === s) { lists.push(list(sp[1])); }
         });
       }
-      sets.push(union(lists));
+      add(union(lists));
     }
     // Filter values are checked by their file: the export writes one for each value the
     // vocabulary knows (slugs), so a missing one is an unknown value, which the server ignores.
-    async function facet(name, values, known) {
-      var lists = [], found = 0;
+    async function facet(name, values, optional) {
+      var lists = [], known = 0;
+      if (none()) { return []; }
       for (var x of values) {
         var t = /^[a-z0-9-]+$/.test(x) ? await get("f-" + name + "-" + x + ".txt") : null;
-        if (t !== null) { found++; lists.push(list(t)); }
+        if (t !== null) { known++; lists.push(list(t)); }
       }
-      return found || !known ? union(lists) : null;
+      return known || !optional ? union(lists) : null;
     }
     if (days.join() === "saturday,sunday") { days = ["saturday-sunday"]; }
     if (days.length && parts.length) {
-      sets.push(await facet("slot", days.map(function (d) { return d + "-" + parts.join("-"); })));
-    } else if (days.length) { sets.push(await facet("day", days)); }
-    else if (parts.length) { sets.push(await facet("part", parts)); }
+      add(await facet("slot", days.map(function (d) { return d + "-" + parts.join("-"); })));
+    } else if (days.length) { add(await facet("day", days)); }
+    else if (parts.length) { add(await facet("part", parts)); }
     var groups = fac.map(function (f) { return ["access", [f]]; }).concat([["for", p.for], ["area", p.area], ["support", p.support], ["pay", p.pay]]);
-    for (var g of groups) { var hit = await facet(g[0], g[1] || [], 1); if (hit) { sets.push(hit); } }
-    var band = free ? "free" : (p.cost === "upto5" || p.cost === "upto10") ? p.cost : null;
-    if (band) { sets.push(await facet("cost", { free: ["free"], upto5: ["free", "upto5"], upto10: ["free", "upto5", "upto10"] }[band])); }
-    if (!sets.length) { return { total: 0, hits: [], empty: true }; }
+    for (var g of groups) { var hit = await facet(g[0], g[1] || [], 1); if (hit) { add(hit); } }
+    // A cost band includes the cheaper ones.
+    var bands = ["free", "upto5", "upto10"], band = free ? 1 : bands.indexOf(p.cost) + 1;
+    if (band) { add(await facet("cost", bands.slice(0, band))); }
+    if (!found) { return { total: 0, hits: [], empty: true }; }
     // Documents are numbered in result order, so sorting numbers sorts results.
-    var found = sets.reduce(inter).sort(function (x, y) { return x - y; });
+    found.sort(function (x, y) { return x - y; });
     var pages = Math.max(1, Math.ceil(found.length / PAGE)), page = Math.min(Math.max(1, +p.page || 1), pages);
     var shown = p.all ? found : found.slice((page - 1) * PAGE, page * PAGE), docs = [];
     for (var d of shown) {
