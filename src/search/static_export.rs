@@ -32,9 +32,10 @@
 //!   document 6i + b is in the list (trailing empty characters left off).
 //!
 //! A first query fetches `meta.json`, a few word lists, the stem and facet files it needs
-//! and the rows of its first 20 results: 16 KB at most for the parity queries at 10,000
-//! activities, 43 KB at 50,000 (`cargo bench --bench search`). A long list costs at most
-//! one character per 6 listings, however dense.
+//! (none once nothing is left to match) and the rows of its first 20 results: at most
+//! 16 KB for the parity queries (`tests/search/queries.json`) at 10,000 activities and
+//! 47 KB at 50,000 (`cargo bench --bench search`). A list costs at most one character per
+//! 6 listings, however dense; result rows are most of what a query on few lists fetches.
 
 use super::documents::SearchDoc;
 use super::query::{FilterValues, PAY_WAYS};
