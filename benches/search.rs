@@ -1,7 +1,8 @@
 //! Search benchmark: `cargo bench --bench search -- [N ...]` (default 1000 10000 50000).
 //! For a synthetic directory of N activities it prints the index build time, index size,
 //! query latency p50/p99 over a fixed query mix, and the bytes the page script fetches for
-//! a first query on plain static hosting.
+//! a first query on plain static hosting. With `SIGNPOST_BENCH_KEEP=folder` the content
+//! and site (search files only) of each size are kept in `folder/N/`, to inspect.
 
 use signpost::search::documents::documents;
 use signpost::search::index::{build_files, SearchIndex};
@@ -80,7 +81,11 @@ fn main() {
     );
     for n in sizes {
         let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
+        let base = match std::env::var_os("SIGNPOST_BENCH_KEEP") {
+            Some(keep) => std::path::PathBuf::from(keep).join(n.to_string()),
+            None => tmp.path().to_path_buf(),
+        };
+        let content = base.join("content");
         signpost::synthetic::generate(&content, &project.join("content"), n, 42).unwrap();
         let options = signpost::Options {
             content: content.clone(),
@@ -96,7 +101,7 @@ fn main() {
         let docs = documents(&dir);
         let files = build_files(&docs, &values).unwrap();
         let build = start.elapsed();
-        let site = tmp.path().join("site");
+        let site = base.join("site");
         let mut index_bytes = 0u64;
         for f in files
             .iter()

@@ -518,3 +518,156 @@ fn js_bytes(
     let i = queries.iter().position(|x| x == q).unwrap_or(0);
     client[i]["bytes"].as_u64().unwrap_or(0)
 }
+
+/// Lists of document numbers of every shape: empty, runs, sparse, huge gaps, dense.
+fn list_shapes() -> Vec<Vec<u32>> {
+    let mut seed: u32 = 7;
+    let mut random = |p: u32| {
+        (0..5000u32)
+            .filter(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (seed >> 16) % 100 < p
+            })
+            .collect::<Vec<u32>>()
+    };
+    vec![
+        vec![],
+        vec![0],
+        vec![5],
+        vec![
+            31,
+            32,
+            33,
+            1023,
+            1024,
+            1025,
+            100_000,
+            4_000_000,
+            u32::MAX - 1,
+        ],
+        (0..100).collect(),
+        (10_000..10_100).collect(),
+        (0..3000).step_by(3).collect(),
+        random(3),
+        random(30),
+        random(50),
+        random(97),
+        (1..5000).filter(|n| n % 6 != 0).collect(),
+    ]
+}
+
+#[test]
+fn the_page_script_reads_every_list_the_export_writes() {
+    use signpost::search::static_export::{decode_list, encode_list};
+    let shapes = list_shapes();
+    let encoded: Vec<String> = shapes.iter().map(|l| encode_list(l)).collect();
+    // Both forms are in use, and each is the shorter one for its list.
+    assert!(
+        encoded[3].chars().all(|c| c != '*'),
+        "sparse lists are gaps"
+    );
+    assert!(encoded[9].starts_with('*'), "half-full lists are bitmaps");
+    assert_eq!(
+        encoded[4],
+        format!("*{}P", "_".repeat(16)),
+        "0 to 99 as a bitmap"
+    );
+    let run = &encoded[5];
+    assert!(
+        run.len() == 102 && run.ends_with(&"A".repeat(99)),
+        "after the first, each neighbour costs one character: {run}"
+    );
+    for (list, text) in shapes.iter().zip(&encoded) {
+        assert_eq!(decode_list(text).as_ref(), Some(list), "{text}");
+    }
+    assert_eq!(decode_list("A!"), None, "not a list");
+    let project = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let script = format!(
+        "const {{ list }} = require({:?}); \
+         process.stdout.write(JSON.stringify(JSON.parse(require('fs').readFileSync(0, 'utf8')).map(list)));",
+        project.join("themes/default/js/search.js")
+    );
+    let mut child = Command::new("node")
+        .args(["-e", &script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node must be installed to test the page script");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&serde_json::to_vec(&encoded).unwrap())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let read: Vec<Vec<u32>> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(read, shapes);
+}
+
+#[test]
+fn the_static_index_files_point_at_each_other() {
+    let s = sample();
+    let data = s.site.join("search/data");
+    let read = |name: &str| std::fs::read_to_string(data.join(name)).unwrap_or_default();
+    let meta: serde_json::Value = serde_json::from_str(&read("meta.json")).unwrap();
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // meta.json names exactly the word lists there are.
+    let mut named = BTreeSet::new();
+    for (first, lengths) in meta["words"].as_object().unwrap() {
+        for c in lengths.as_str().unwrap().chars() {
+            named.insert(format!("w-{first}-{}.txt", ALPHABET.find(c).unwrap()));
+        }
+    }
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("w-"))
+        .collect();
+    assert!(named.len() > 20);
+    assert_eq!(named, on_disk);
+    // Every word's stem is in the stem file its line names.
+    let mut lines = 0;
+    for name in &on_disk {
+        for line in read(name).lines() {
+            let f: Vec<&str> = line.split(' ').collect();
+            assert!(f.len() == 2 || f.len() == 3, "{name}: {line}");
+            let (stem, shard) = (f[f.len() - 2], f[f.len() - 1]);
+            let stems = read(&format!("s{shard}.txt"));
+            assert!(
+                stems.lines().any(|l| l.split(' ').next() == Some(stem)),
+                "{name}: {line}"
+            );
+            lines += 1;
+        }
+    }
+    assert!(lines > 500, "{lines} words");
+    // Every filter value the server knows has a file, so a missing file means unknown.
+    let values = &s.index.values;
+    for (facet, known) in [
+        ("access", &values.access),
+        ("for", &values.who_for),
+        ("area", &values.area),
+        ("support", &values.support),
+    ] {
+        for v in known {
+            assert!(
+                data.join(format!("f-{facet}-{v}.txt")).is_file(),
+                "{facet} {v}"
+            );
+        }
+    }
+    for pay in signpost::search::query::PAY_WAYS {
+        assert!(data.join(format!("f-pay-{pay}.txt")).is_file(), "{pay}");
+    }
+}
+
+#[test]
+fn the_page_script_stays_small() {
+    let project = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let size = std::fs::metadata(project.join("themes/default/js/search.js"))
+        .unwrap()
+        .len();
+    assert!(size <= 10 * 1024, "search.js is {size} bytes");
+}

@@ -26,6 +26,14 @@ pub const DAYS: [&str; 7] = [
     "sunday",
 ];
 
+/// The ways to pay people can filter by.
+pub const PAY_WAYS: [&str; 4] = [
+    "direct-payment",
+    "personal-budget",
+    "self-funding",
+    "council-funded",
+];
+
 /// A search as people ask it: free text plus filters (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Request {
@@ -477,13 +485,7 @@ fn understand(
     u.who_for = keep(&request.who_for, &values.who_for, "group");
     u.areas = keep(&request.areas, &values.area, "area");
     u.support = keep(&request.support, &values.support, "type of support");
-    let pays = [
-        "direct-payment",
-        "personal-budget",
-        "self-funding",
-        "council-funded",
-    ]
-    .map(String::from);
+    let pays = PAY_WAYS.map(String::from);
     u.pay = keep(&request.pay, &pays, "way to pay");
     u.cost = match request.cost.as_deref() {
         _ if free => Some("free".into()),

@@ -2,7 +2,7 @@
 //! can follow them exactly: how text becomes words, which words are ignored, which words
 //! are filters, and how close a typed word must be to a word in the directory.
 //!
-//! Keep the two in step: `tests/search_parity.rs` runs both on the same queries.
+//! Keep the two in step: `tests/search.rs` runs both on the same queries.
 
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;

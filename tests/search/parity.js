@@ -11,15 +11,20 @@ async function main() {
   const queries = JSON.parse(fs.readFileSync(queriesFile, "utf8"));
   const out = [];
   for (const q of queries) {
+    // Like the page's fetch: a missing file is null.
+    const read = (name) => {
+      const file = path.join(site, "search/data", name);
+      return fs.existsSync(file) ? fs.readFileSync(file) : null;
+    };
+    const load = async (name) => { const b = read(name); return b && b.toString("utf8"); };
     // All results, for comparing with the server.
-    const load = async (name) => fs.readFileSync(path.join(site, "search/data", name), "utf8");
     const r = await search(Object.assign({ all: true }, q), load);
     // Bytes a browser fetches for this query as a first query (its first page only).
     let bytes = 0;
     const counting = async (name) => {
-      const text = fs.readFileSync(path.join(site, "search/data", name));
-      bytes += text.length;
-      return text.toString("utf8");
+      const b = read(name);
+      bytes += b ? b.length : 0;
+      return b && b.toString("utf8");
     };
     await search(q, counting);
     out.push({ ids: r.hits.map((d) => d.k + ":" + d.i), bytes });

@@ -1,11 +1,10 @@
 // Signpost search for plain static hosting. It follows the server's rules exactly
-// (src/search/text.rs and query.rs); tests/search_parity.rs runs both on the same queries.
+// (src/search/text.rs and query.rs); tests/search.rs runs both on the same queries.
 // Without this script the search page still offers the browse pages.
 (function () {
   "use strict";
   var STOP = "a an and any are at be by can do for from i in is it me my near of on or some the there to want we what when where which who with you".split(" ");
   var DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-  var PAYS = ["direct-payment", "personal-budget", "self-funding", "council-funded"];
   var MAX_CHARS = 200, MAX_WORDS = 12, PAGE = 20;
 
   function words(t) {
@@ -50,89 +49,97 @@
     }
     return out;
   }
-  function fnv(t) {
-    var h = 0x811c9dc5, b = new TextEncoder().encode(t);
-    for (var i = 0; i < b.length; i++) { h = Math.imul(h ^ b[i], 0x01000193) >>> 0; }
-    return h;
+  // Document lists: gaps in base 32, or "*" and a bitmap (src/search/static_export.rs).
+  var A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  function list(s) {
+    var o = [], n = -1, v = 0, i, c, b;
+    for (i = s[0] === "*" ? 1 : 0; i < s.length; i++) {
+      c = A.indexOf(s[i]);
+      if (s[0] === "*") { for (b = 0; b < 6; b++) { if (c >> b & 1) { o.push(i * 6 + b - 6); } } }
+      else { v = v * 32 + (c & 31); if (c < 32) { n += v + 1; o.push(n); v = 0; } }
+    }
+    return o;
   }
-  function ungap(g) { var n = 0; return g.map(function (x, i) { n = i ? n + x : x; return n; }); }
   function inter(a, b) { var s = new Set(b); return a.filter(function (x) { return s.has(x); }); }
   function union(lists) {
     var s = new Set();
     lists.forEach(function (l) { l.forEach(function (x) { s.add(x); }); });
     return Array.from(s);
   }
-  function keep(list, valid) {
-    var out = [];
-    list.forEach(function (v) { if (valid.indexOf(v) >= 0 && out.indexOf(v) < 0) { out.push(v); } });
-    return out;
-  }
-
-  // p: {q, day[], when[], facility[], for[], area[], support[], cost, pay[], page}; load(name) → Promise<text>
+  // p: {q, day[], when[], facility[], for[], area[], support[], cost, pay[], page}; load(name) → Promise<text, or null when missing>
   async function search(p, load) {
     var cache = {};
     function get(name) { return cache[name] || (cache[name] = load(name)); }
+    async function text(name) { return (await get(name)) || ""; }
     async function json(name) { return JSON.parse(await get(name)); }
-    var meta = await json("meta.json"), v = meta.values;
-    var parsed = parse(p.q || "");
-    var days = [], when = p.when || [];
+    var meta = await json("meta.json");
+    var parsed = parse(p.q || ""), on = {}, days = [];
     (p.day || []).forEach(function (d) { d = d.toLowerCase(); if (DAYS.indexOf(d) >= 0) { days.push(d); } });
-    var has = function (w) { return when.indexOf(w) >= 0; };
-    var m = has("morning"), a = has("afternoon"), e = has("evening"), we = has("weekend"), free = p.cost === "free";
-    parsed.filters.forEach(function (f) {
-      if (f[0] === "d" && f.length === 2) { days.push(DAYS[+f[1]]); }
-      else if (f === "morning") { m = true; } else if (f === "afternoon") { a = true; }
-      else if (f === "evening") { e = true; } else if (f === "weekend") { we = true; } else if (f === "free") { free = true; }
-    });
+    (p.when || []).forEach(function (w) { on[w] = 1; });
+    parsed.filters.forEach(function (f) { if (f.length === 2) { days.push(DAYS[+f[1]]); } else { on[f] = 1; } });
+    var free = p.cost === "free" || parsed.filters.indexOf("free") >= 0;
     days = DAYS.filter(function (d) { return days.indexOf(d) >= 0; });
-    if (we) {
+    if (on.weekend) {
       days = days.length ? days.filter(function (d) { return d === "saturday" || d === "sunday"; }) : ["saturday", "sunday"];
       if (!days.length) { days = ["none"]; }
     }
-    var parts = [];
-    if (m) { parts.push("morning"); } if (a) { parts.push("afternoon"); } if (e) { parts.push("evening"); }
+    var parts = ["morning", "afternoon", "evening"].filter(function (x) { return on[x]; });
     var fac = (p.facility || []).slice();
     if (parsed.cp) { fac.push("changing-places"); }
-    var sets = [];
-    for (var i = 0; i < parsed.words.length; i++) {
-      var q = parsed.words[i], k = typos(q), n = len(q), stems = new Set(), first = q.codePointAt(0).toString(16);
+    // Every word and filter narrows the results; once none are left, fetch nothing more.
+    var found = null;
+    function add(set) { found = found ? inter(found, set) : set; }
+    function none() { return found && !found.length; }
+    for (var i = 0; i < parsed.words.length && !none(); i++) {
+      var q = parsed.words[i], k = typos(q), n = len(q), stems = new Map(), first = q.codePointAt(0).toString(16);
       for (var L = n - k; L <= n + k; L++) {
-        if (meta.words.indexOf(first + "-" + L) < 0) { continue; }
-        (await get("w-" + first + "-" + L + ".txt")).split("\n").forEach(function (line) {
-          if (!line) { return; }
+        var c = Math.min(L, 63);
+        if ((meta.words[first] || "").indexOf(A[c]) < 0) { continue; }
+        (await text("w-" + first + "-" + c + ".txt")).split("\n").forEach(function (line) {
           var sp = line.split(" ");
-          if (sp[0] === q || (k && dist(q, sp[0]) <= k)) { stems.add(sp[1] || sp[0]); }
+          if (line && (sp[0] === q || (k && dist(q, sp[0]) <= k))) { stems.set(sp[sp.length - 2], sp[sp.length - 1]); }
         });
       }
       var lists = [];
-      for (var s of stems) { var sh = await json("s" + (fnv(s) % meta.stemShards) + ".json"); lists.push(ungap(sh[s] || [])); }
-      sets.push(union(lists));
-    }
-    async function facet(name, values) {
-      var lists = [];
-      for (var x of values) {
-        try { lists.push(ungap(await json("f-" + name + "-" + x + ".json"))); } catch (err) { lists.push([]); }
+      for (var [s, sh] of stems) {
+        (await text("s" + sh + ".txt")).split("\n").forEach(function (line) {
+          var sp = line.split(" ");
+          if (sp[0] === s) { lists.push(list(sp[1])); }
+        });
       }
-      return union(lists);
+      add(union(lists));
     }
+    // Filter values are checked by their file: the export writes one for each value the
+    // vocabulary knows (slugs), so a missing one is an unknown value, which the server ignores.
+    async function facet(name, values, optional) {
+      var lists = [], known = 0;
+      if (none()) { return []; }
+      for (var x of values) {
+        var t = /^[a-z0-9-]+$/.test(x) ? await get("f-" + name + "-" + x + ".txt") : null;
+        if (t !== null) { known++; lists.push(list(t)); }
+      }
+      return known || !optional ? union(lists) : null;
+    }
+    if (days.join() === "saturday,sunday") { days = ["saturday-sunday"]; }
     if (days.length && parts.length) {
-      sets.push(await facet("slot", [].concat.apply([], days.map(function (d) { return parts.map(function (x) { return d + "-" + x; }); }))));
-    } else if (days.length) { sets.push(await facet("day", days)); }
-    else if (parts.length) { sets.push(await facet("part", parts)); }
-    for (var f of keep(fac, v.access)) { sets.push(await facet("access", [f])); }
-    var groups = [["for", keep(p.for || [], v.for)], ["area", keep(p.area || [], v.area)],
-      ["support", keep(p.support || [], v.support)], ["pay", keep(p.pay || [], PAYS)]];
-    for (var g of groups) { if (g[1].length) { sets.push(await facet(g[0], g[1])); } }
-    var band = free ? "free" : (p.cost === "upto5" || p.cost === "upto10") ? p.cost : null;
-    if (band) { sets.push(await facet("cost", { free: ["free"], upto5: ["free", "upto5"], upto10: ["free", "upto5", "upto10"] }[band])); }
-    if (!sets.length) { return { total: 0, hits: [], empty: true }; }
+      add(await facet("slot", days.map(function (d) { return d + "-" + parts.join("-"); })));
+    } else if (days.length) { add(await facet("day", days)); }
+    else if (parts.length) { add(await facet("part", parts)); }
+    var groups = fac.map(function (f) { return ["access", [f]]; }).concat([["for", p.for], ["area", p.area], ["support", p.support], ["pay", p.pay]]);
+    for (var g of groups) { var hit = await facet(g[0], g[1] || [], 1); if (hit) { add(hit); } }
+    // A cost band includes the cheaper ones.
+    var bands = ["free", "upto5", "upto10"], band = free ? 1 : bands.indexOf(p.cost) + 1;
+    if (band) { add(await facet("cost", bands.slice(0, band))); }
+    if (!found) { return { total: 0, hits: [], empty: true }; }
     // Documents are numbered in result order, so sorting numbers sorts results.
-    var found = sets.reduce(inter).sort(function (x, y) { return x - y; });
+    found.sort(function (x, y) { return x - y; });
     var pages = Math.max(1, Math.ceil(found.length / PAGE)), page = Math.min(Math.max(1, +p.page || 1), pages);
     var shown = p.all ? found : found.slice((page - 1) * PAGE, page * PAGE), docs = [];
     for (var d of shown) {
       var rows = await json("d" + Math.floor(d / meta.docShard) + ".json");
-      docs.push(rows[d % meta.docShard]);
+      var r = rows[d % meta.docShard];
+      docs.push({ k: ["activity", "venue", "changing-place"][r[0]], i: r[1], n: r[2], l: r[3] || "", p: r[4] || "", w: r[5] || [],
+        u: r[6] || ["activities/", "venues/", "changing-places/"][r[0]] + r[1] + "/" });
     }
     return { total: found.length, page: page, pages: pages, hits: docs };
   }
@@ -153,11 +160,14 @@
     var r;
     try {
       r = await search(p, function (name) {
-        return fetch(root + "search/data/" + name).then(function (x) { if (!x.ok) { throw new Error(x.status); } return x.text(); });
+        return fetch(root + "search/data/" + name).then(function (x) {
+          if (x.ok) { return x.text(); } if (x.status < 500) { return null; } throw new Error(x.status);
+        });
       });
     } catch (err) { box.appendChild(el("p", "Search is not working right now. Please use the lists below.")); return; }
     box.textContent = "";
-    box.appendChild(el("h2", r.total === 1 ? "1 result" : r.total + " results", "results__count"));
+    var count = r.total === 1 ? "1 result" : r.total + " results";
+    box.appendChild(el("h2", count, "results__count"));
     if (!r.total) { box.appendChild(el("p", "Nothing matched. Try fewer words, check the spelling, or use the lists below.")); }
     var ol = el("ol", null, "results");
     r.hits.forEach(function (h) {
@@ -170,8 +180,8 @@
     });
     box.appendChild(ol);
     var status = document.getElementById("search-status");
-    if (status) { status.textContent = (r.total === 1 ? "1 result" : r.total + " results") + " found."; }
+    if (status) { status.textContent = count + " found."; }
   }
-  if (typeof module !== "undefined") { module.exports = { search: search, parse: parse, dist: dist, fnv: fnv }; }
+  if (typeof module !== "undefined") { module.exports = { search: search, parse: parse, dist: dist, list: list }; }
   else { document.addEventListener("DOMContentLoaded", run); }
 })();
