@@ -116,6 +116,20 @@ fn main() {
         println!("{line}");
     }
     println!("(stage columns are milliseconds)");
+    // Where the time of the rebuild after an edit goes, stage by stage.
+    for row in &rows {
+        let stages: Vec<String> = row
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("edit:").map(|s| format!("{s} {v}")))
+            .collect();
+        if !stages.is_empty() {
+            println!(
+                "N={} edit stages (ms): {}",
+                get(row, "N"),
+                stages.join(", ")
+            );
+        }
+    }
 }
 
 /// Builds `content` into `site` and prints the figures as `key value` lines.
@@ -128,7 +142,8 @@ fn child(dirs: &str) {
         today: "2026-11-27".parse().expect("a date"),
     };
     let started = Instant::now();
-    let report = match signpost::build(&options, Path::new(site)) {
+    let mut cache = signpost::content::load::LoadCache::default();
+    let report = match signpost::build_cached(&options, Path::new(site), &mut cache) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e:?}");
@@ -162,10 +177,13 @@ fn child(dirs: &str) {
     let edited = text.replacen("summary: ", "summary: Edited. ", 1);
     std::fs::write(&listing, edited).expect("the provider file is written");
     let started = Instant::now();
-    match signpost::rebuild_changed(&options, Path::new(site), report.published) {
+    match signpost::rebuild_changed(&options, Path::new(site), report.published, &mut cache) {
         Ok(r) => {
             println!("edit_ms {:.0}", started.elapsed().as_secs_f64() * 1000.0);
             println!("edit_files {}", r.changed + r.removed);
+            for (stage, t) in &r.timings {
+                println!("edit:{stage} {:.0}", t.as_secs_f64() * 1000.0);
+            }
         }
         Err(e) => {
             eprintln!("{e:?}");

@@ -23,6 +23,7 @@ pub mod site;
 pub mod synthetic;
 pub mod timings;
 
+use content::load::LoadCache;
 use content::Directory;
 use diagnostics::{Diagnostic, Diagnostics};
 use jiff::civil::Date;
@@ -57,7 +58,18 @@ pub fn check_timed(
     options: &Options,
     timings: &mut timings::Timings,
 ) -> (Option<Directory>, Vec<Diagnostic>) {
-    let (raw, mut diags) = timings.time("load", || content::load::load(&options.content));
+    check_cached(options, timings, &mut LoadCache::default())
+}
+
+/// `check_timed`, reading only the files that changed since `cache` was filled.
+pub fn check_cached(
+    options: &Options,
+    timings: &mut timings::Timings,
+    cache: &mut LoadCache,
+) -> (Option<Directory>, Vec<Diagnostic>) {
+    let (raw, mut diags) = timings.time("load", || {
+        content::load::load_cached(&options.content, cache)
+    });
     let dir = timings.time("validate", || {
         content::validate::validate(raw, &options.theme, options.today, &mut diags)
     });
@@ -99,22 +111,34 @@ pub enum BuildError {
 
 /// Builds the site into `output`, replacing it only when everything succeeded.
 pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError> {
+    build_cached(options, output, &mut LoadCache::default())
+}
+
+/// `build`, keeping what it read in `cache` for a later `rebuild_changed`.
+pub fn build_cached(
+    options: &Options,
+    output: &Path,
+    cache: &mut LoadCache,
+) -> Result<BuildReport, BuildError> {
     refuse_unsafe_output(options, output)?;
     let staging = output::Staging::new(output).map_err(BuildError::Output)?;
-    build_into(options, staging, output::Staging::commit)
+    build_into(options, cache, staging, output::Staging::commit)
 }
 
 /// Rebuilds over a site that `published` describes (from the last build's report), writing
-/// only new and changed files and removing files the site no longer has. The result is
-/// byte for byte what `build` makes; nothing is touched unless the whole build succeeded.
+/// only new and changed files and removing files the site no longer has, and reading only
+/// the listings that changed since `cache` was filled. The result is byte for byte what
+/// `build` makes; nothing is touched unless the whole build succeeded.
 pub fn rebuild_changed(
     options: &Options,
     output: &Path,
     published: output::Fingerprints,
+    cache: &mut LoadCache,
 ) -> Result<BuildReport, BuildError> {
     refuse_unsafe_output(options, output)?;
     build_into(
         options,
+        cache,
         output::Update::new(output, published),
         output::Update::apply,
     )
@@ -123,13 +147,14 @@ pub fn rebuild_changed(
 /// Checks, renders into `sink`, then `finish`es it (a swap or an update) on success only.
 fn build_into<S: output::Sink>(
     options: &Options,
+    cache: &mut LoadCache,
     sink: S,
     finish: impl FnOnce(S) -> std::io::Result<output::Written>,
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let progress = progress::Progress::for_terminal();
     let mut timings = timings::Timings::default();
-    let (dir, diagnostics) = check_timed(options, &mut timings);
+    let (dir, diagnostics) = check_cached(options, &mut timings, cache);
     let Some(dir) = dir else {
         return Err(BuildError::Content(diagnostics));
     };

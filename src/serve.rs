@@ -6,11 +6,12 @@
 
 pub mod live_reload;
 
+use crate::content::load::LoadCache;
 use crate::render::SearchPage;
 use crate::search::index::SearchIndex;
 use crate::search::page::{form, request_from_query, results_view};
 use crate::search::query;
-use crate::{build, BuildError, Options};
+use crate::{BuildError, Options};
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -49,7 +50,8 @@ pub type Shared = Arc<RwLock<Option<Live>>>;
 /// Builds once, then serves until the process is stopped.
 pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Result<(), String> {
     let shared: Shared = Arc::new(RwLock::new(None));
-    rebuild(&options, &output, &shared);
+    let mut cache = LoadCache::default();
+    rebuild(&options, &output, &shared, &mut cache);
     if shared.read().map(|s| s.is_none()).unwrap_or(true) {
         return Err("the site could not be built; fix the errors above and try again".into());
     }
@@ -68,7 +70,7 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
     );
     if watch {
         let (opts, out, sh) = (options.clone(), output.clone(), shared.clone());
-        std::thread::spawn(move || watch_loop(&opts, &out, &sh));
+        std::thread::spawn(move || watch_loop(&opts, &out, &sh, cache));
     }
     let server = Arc::new(server);
     let workers: Vec<_> = (0..4)
@@ -93,15 +95,16 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
 
 /// Builds into `output` and, when it worked, swaps in what the server answers from. After
 /// the first build only new and changed files are written (`rebuild_changed`).
-pub fn rebuild(options: &Options, output: &Path, shared: &Shared) {
+/// `cache` holds the listings read last time, so only changed files are read again.
+pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut LoadCache) {
     let started = std::time::Instant::now();
     let published = shared
         .read()
         .ok()
         .and_then(|live| live.as_ref().map(|l| l.published.clone()));
     let result = match published {
-        Some(published) => crate::rebuild_changed(options, output, published),
-        None => build(options, output),
+        Some(published) => crate::rebuild_changed(options, output, published, cache),
+        None => crate::build_cached(options, output, cache),
     };
     match result {
         Ok(report) => match SearchIndex::open(output) {
@@ -187,7 +190,7 @@ fn fingerprint(paths: &[&Path]) -> (Option<SystemTime>, usize) {
     (newest, count)
 }
 
-fn watch_loop(options: &Options, output: &Path, shared: &Shared) {
+fn watch_loop(options: &Options, output: &Path, shared: &Shared, mut cache: LoadCache) {
     let paths = [options.content.as_path(), options.theme.as_path()];
     let mut last = fingerprint(&paths);
     loop {
@@ -196,7 +199,7 @@ fn watch_loop(options: &Options, output: &Path, shared: &Shared) {
         if now != last {
             last = now;
             eprintln!("Change seen; rebuilding…");
-            rebuild(options, output, shared);
+            rebuild(options, output, shared, &mut cache);
         }
     }
 }

@@ -10,12 +10,12 @@ use super::schema_check;
 use crate::diagnostics::{relative_name, Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// One listing file, read and typed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Loaded<T> {
     /// The file name without its extension.
     pub id: String,
@@ -75,8 +75,36 @@ enum Kind {
     Image,
 }
 
+/// Files already read, kept between loads by `signpost serve`: a file whose bytes have not
+/// changed since is not parsed or checked again.
+#[derive(Default)]
+pub struct LoadCache {
+    files: HashMap<PathBuf, Cached>,
+}
+
+struct Cached {
+    stamp: Stamp,
+    parsed: Parsed,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A file's length and a hash of its bytes: reading is cheap next to parsing and checking,
+/// and unlike modification times it cannot miss two quick saves of the same length.
+type Stamp = (u64, u64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let bytes = std::fs::read(path).ok()?;
+    Some((bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(&bytes)))
+}
+
 /// Reads the whole content folder.
 pub fn load(root: &Path) -> (RawContent, Diagnostics) {
+    load_cached(root, &mut LoadCache::default())
+}
+
+/// `load`, reusing what `cache` holds for files that have not changed, and keeping what it
+/// read for next time.
+pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawContent, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut content = RawContent {
         root: root.to_path_buf(),
@@ -148,11 +176,42 @@ pub fn load(root: &Path) -> (RawContent, Diagnostics) {
     }
 
     // Reading and schema checks are independent per file: do them in parallel.
-    let results: Vec<(Parsed, Vec<Diagnostic>)> = files
+    let mut previous = std::mem::take(&mut cache.files);
+    // (file, its stamp, whether the cache had it, what it holds, its diagnostics)
+    type Read = (PathBuf, Option<Stamp>, bool, Parsed, Vec<Diagnostic>);
+    let results: Vec<Read> = files
         .par_iter()
-        .map(|(kind, path)| read_one(root, *kind, path))
+        .map(|(kind, path)| {
+            let now = stamp(path);
+            match previous.get(path) {
+                Some(c) if now.is_some() && Some(c.stamp) == now => (
+                    path.clone(),
+                    now,
+                    true,
+                    c.parsed.clone(),
+                    c.diagnostics.clone(),
+                ),
+                _ => {
+                    let (parsed, diags) = read_one(root, *kind, path);
+                    (path.clone(), now, false, parsed, diags)
+                }
+            }
+        })
         .collect();
-    for (parsed, diags) in results {
+    for (path, stamp, reused, parsed, diags) in results {
+        // Unchanged files keep their entry; files read now get a copy of what was read.
+        let entry = match (reused, stamp) {
+            (true, _) => previous.remove(&path),
+            (false, Some(stamp)) => Some(Cached {
+                stamp,
+                parsed: parsed.clone(),
+                diagnostics: diags.clone(),
+            }),
+            (false, None) => None,
+        };
+        if let Some(entry) = entry {
+            cache.files.insert(path, entry);
+        }
         diagnostics.extend(diags);
         match parsed {
             Parsed::Site(f) => content.site = Some(f),
@@ -203,6 +262,7 @@ fn classify(rel: &str) -> Result<Kind, String> {
     }
 }
 
+#[derive(Clone)]
 enum Parsed {
     Site(Loaded<SiteFile>),
     Vocabulary(Loaded<VocabularyFile>),

@@ -16,7 +16,7 @@ pub struct Position {
 }
 
 /// Positions of every field path in one YAML document.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PositionMap {
     /// Where the value of each path starts.
     values: HashMap<String, Position>,
