@@ -139,8 +139,8 @@ pub fn render_into(
     let mut page_paths = Vec::new();
     let mut errors = Vec::new();
     progress.stage("Rendering pages", jobs.len());
-    // A few pages at a time: derived in order, rendered in parallel and written at once, so
-    // memory holds one chunk of contexts and pages, not the whole site.
+    // A few hundred pages at a time: derived, then rendered and written, each in parallel,
+    // so memory holds one chunk of contexts and pages, not the whole site.
     for chunk in jobs.chunks(PAGES_PER_CHUNK) {
         let stage = std::time::Instant::now();
         let pages: Vec<crate::site::PageSpec> = chunk
