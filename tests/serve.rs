@@ -502,7 +502,8 @@ fn held_polls_do_not_block_the_server_and_are_bounded() {
     assert_eq!(status, 503, "{head}");
     assert!(head.contains("Retry-After"), "{head}");
 
-    // The 4 workers are free: pages, the script and polls that need no wait still answer.
+    // The held polls block nothing else: pages, the script and polls that need no wait
+    // still answer.
     let (status, _, body) = get(port, "GET", "/providers/wyvern-mencap/");
     assert_eq!(status, 200);
     assert!(body.contains("Wyvern Mencap"));
