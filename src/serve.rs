@@ -4,6 +4,7 @@
 //! page and keeps serving the last good site. Pages reload themselves after each rebuild
 //! ([`live_reload`]).
 
+pub mod http;
 pub mod live_reload;
 
 use crate::content::load::LoadCache;
@@ -12,11 +13,10 @@ use crate::search::index::SearchIndex;
 use crate::search::page::{form, request_from_query, results_view};
 use crate::search::query;
 use crate::{BuildError, Options};
-use std::io::Cursor;
+use http::Reply;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
-use tiny_http::{Header, Response, Server};
 
 /// Sent with every response: no inline script, nothing from elsewhere, no framing.
 pub const SECURITY_HEADERS: [(&str, &str); 5] = [
@@ -62,7 +62,7 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
             }
         }
     }
-    let server = Server::http(("127.0.0.1", port))
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
     eprintln!(
         "Serving {} at http://127.0.0.1:{port}/ (Ctrl+C to stop)",
@@ -72,25 +72,12 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
         let (opts, out, sh) = (options.clone(), output.clone(), shared.clone());
         std::thread::spawn(move || watch_loop(&opts, &out, &sh, cache));
     }
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let (server, shared) = (server.clone(), shared.clone());
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    let Some(request) = live_reload::hold(&shared, request) else {
-                        continue;
-                    };
-                    let response = respond(&shared, request.method().as_str(), request.url());
-                    let _ = request.respond(response);
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
-    }
-    Ok(())
+    // Each connection is answered on its own thread; a held live-reload poll waits there.
+    http::serve(listener, http::Limits::default(), move |request| {
+        let (method, target) = (request.method.as_str(), request.target.as_str());
+        live_reload::hold(&shared, method, target)
+            .unwrap_or_else(|| respond(&shared, method, target))
+    })
 }
 
 /// Builds into `output` and, when it worked, swaps in what the server answers from. After
@@ -204,21 +191,16 @@ fn watch_loop(options: &Options, output: &Path, shared: &Shared, mut cache: Load
     }
 }
 
-type Reply = Response<Cursor<Vec<u8>>>;
-
 fn with_headers(mut r: Reply, content_type: &str) -> Reply {
-    r = r.with_header(Header::from_bytes("Content-Type", content_type).expect("valid header"));
+    r = r.with_header("Content-Type", content_type);
     for (name, value) in SECURITY_HEADERS {
-        r = r.with_header(Header::from_bytes(name, value).expect("valid header"));
+        r = r.with_header(name, value);
     }
     r
 }
 
 fn text(status: u16, body: &str) -> Reply {
-    with_headers(
-        Response::from_string(body).with_status_code(status),
-        "text/plain; charset=utf-8",
-    )
+    with_headers(Reply::new(status, body), "text/plain; charset=utf-8")
 }
 
 /// Answers one request. Public so tests can call it without a socket.
@@ -254,7 +236,7 @@ pub fn respond(shared: &Shared, method: &str, url: &str) -> Reply {
                 } else {
                     bytes
                 };
-                with_headers(Response::from_data(bytes), ct)
+                with_headers(Reply::new(200, bytes), ct)
             }
             Err(_) => not_found(live),
         },
@@ -266,7 +248,7 @@ fn not_found(live: &Live) -> Reply {
     let body =
         std::fs::read(live.site.join("404.html")).unwrap_or_else(|_| b"Page not found".to_vec());
     with_headers(
-        Response::from_data(preview(live, body)).with_status_code(404),
+        Reply::new(404, preview(live, body)),
         "text/html; charset=utf-8",
     )
 }
@@ -283,7 +265,7 @@ fn search(live: &Live, query_string: &str) -> Reply {
     ctx.insert("server", &true);
     match live.search_page.render(&ctx) {
         Ok(html) => with_headers(
-            Response::from_data(preview(live, html.into_bytes())),
+            Reply::new(200, preview(live, html.into_bytes())),
             "text/html; charset=utf-8",
         ),
         Err(e) => text(500, &format!("The search page could not be made: {e}")),

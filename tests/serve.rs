@@ -502,7 +502,8 @@ fn held_polls_do_not_block_the_server_and_are_bounded() {
     assert_eq!(status, 503, "{head}");
     assert!(head.contains("Retry-After"), "{head}");
 
-    // The 4 workers are free: pages, the script and polls that need no wait still answer.
+    // The held polls block nothing else: pages, the script and polls that need no wait
+    // still answer.
     let (status, _, body) = get(port, "GET", "/providers/wyvern-mencap/");
     assert_eq!(status, 200);
     assert!(body.contains("Wyvern Mencap"));
@@ -534,4 +535,106 @@ fn a_restarted_server_gives_pages_a_new_generation() {
         first, second,
         "a page left open across a restart must see a new generation and reload"
     );
+}
+
+/// Reads one HTTP/1.1 response from a connection that stays open (so the end is found from
+/// Content-Length, not from the server closing): the status and whether the body came whole.
+fn read_response(s: &mut TcpStream, method: &str) -> std::io::Result<(u16, bool)> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+            let status = head
+                .split_whitespace()
+                .nth(1)
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0);
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            let want = if method == "HEAD" { 0 } else { length };
+            while raw.len() - (end + 4) < want {
+                let n = s.read(&mut buf)?;
+                if n == 0 {
+                    return Ok((status, false));
+                }
+                raw.extend_from_slice(&buf[..n]);
+            }
+            return Ok((status, true));
+        }
+        let n = s.read(&mut buf)?;
+        if n == 0 {
+            return Ok((0, false));
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// What a browser does on a fresh page load: many keep-alive connections opened at once,
+/// one request on each (the page, its CSS, pictures and script), the connections left
+/// open. Every request must be answered; none may wait for another connection to close.
+#[test]
+fn many_keep_alive_connections_opened_at_once_are_all_answered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let server = start(&project.join("content"), &tmp.path().join("public"), true);
+    let port = server.port;
+    let (status, _, home) = get(port, "GET", "/");
+    assert_eq!(status, 200);
+    // The page's own sub-resources, as a browser would ask for them.
+    let mut targets = vec!["/".to_string()];
+    for attr in ["href=\"/", "src=\"/"] {
+        for (i, _) in home.match_indices(attr) {
+            let url = &home[i + attr.len() - 1..];
+            let url = &url[..url.find('"').unwrap()];
+            let wanted = [".css", ".svg", ".js"].iter().any(|e| url.ends_with(e));
+            if wanted && !targets.iter().any(|t| t == url) {
+                targets.push(url.to_string());
+            }
+        }
+    }
+    // The CSS and scripts first, then pictures, twelve requests in all.
+    targets.sort_by_key(|t| (t != "/", t.ends_with(".svg")));
+    targets.truncate(12);
+    assert!(targets.iter().any(|t| t.ends_with(".css")), "{targets:?}");
+    assert!(targets.iter().any(|t| t.ends_with(".svg")), "{targets:?}");
+    assert!(targets.iter().any(|t| t.ends_with(".js")), "{targets:?}");
+    assert_eq!(targets.len(), 12, "{targets:?}");
+
+    // Several fresh page loads, each on new connections, the earlier ones still open.
+    let mut open = Vec::new();
+    for round in 0..5 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut conns: Vec<TcpStream> = targets
+            .iter()
+            .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+            .collect();
+        for (s, target) in conns.iter_mut().zip(&targets) {
+            write!(
+                s,
+                "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: */*\r\n\r\n"
+            )
+            .unwrap();
+        }
+        for (s, target) in conns.iter_mut().zip(&targets) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            s.set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .unwrap();
+            match read_response(s, "GET") {
+                Ok((status, whole)) => {
+                    assert_eq!(status, 200, "round {round}: {target}");
+                    assert!(whole, "round {round}: {target} was cut short");
+                }
+                Err(e) => panic!("round {round}: no answer for {target} within 10 s ({e})"),
+            }
+        }
+        open.extend(conns);
+    }
+    drop(open);
 }

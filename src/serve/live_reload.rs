@@ -1,12 +1,12 @@
 //! Live reload for `signpost serve`: every HTML response gets a small script (never the
 //! files `build` writes) that long-polls `__signpost/changes?since=GEN` and reloads the page
-//! when the build generation moves on. A held poll waits on its own thread, never on one of
-//! the server's workers, and at most [`MAX_WAITING`] are held at once.
+//! when the build generation moves on. A held poll waits on its connection's own thread
+//! (every connection has one, see [`super::http`]), and at most [`MAX_WAITING`] are held at
+//! once.
 
 use super::{with_headers, Live, Reply, Shared};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
-use tiny_http::{Header, Method, Request, Response};
 
 /// The script pages load; `src/serve/live-reload.js`.
 pub const SCRIPT: &str = include_str!("live-reload.js");
@@ -111,18 +111,15 @@ fn relative<'a>(live: &Live, path: &'a str) -> Option<&'a str> {
         .or_else(|| path.strip_prefix('/'))
 }
 
-/// Takes a changes request whose `since` is the current generation and holds it on its
-/// own thread until the generation moves on or [`HOLD`] passes. Every other request is
-/// given back, for `respond` to answer at once.
-pub fn hold(shared: &Shared, request: Request) -> Option<Request> {
-    if *request.method() != Method::Get {
-        return Some(request);
+/// Holds a changes request whose `since` is the current generation until the generation
+/// moves on or [`HOLD`] passes, and answers it (on the calling thread: the connection's
+/// own). None for every other request, for `respond` to answer at once.
+pub fn hold(shared: &Shared, method: &str, url: &str) -> Option<Reply> {
+    if method != "GET" {
+        return None;
     }
     let held = {
-        let Ok(guard) = shared.read() else {
-            return Some(request);
-        };
-        let url = request.url();
+        let guard = shared.read().ok()?;
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         guard.as_ref().and_then(|live| {
             let since = changes_since(relative(live, path)?, query)??;
@@ -130,23 +127,13 @@ pub fn hold(shared: &Shared, request: Request) -> Option<Request> {
             (changes.generation() == since).then(|| (changes.clone(), since))
         })
     };
-    let Some((changes, since)) = held else {
-        return Some(request);
-    };
+    let (changes, since) = held?;
     let Some(waiter) = changes.enter() else {
-        let _ = request.respond(busy());
-        return None;
+        return Some(busy());
     };
-    // If the thread cannot be made, the request is dropped with it and tiny_http answers
-    // 500; the script tries again later.
-    let _ = std::thread::Builder::new()
-        .name("live-reload".into())
-        .spawn(move || {
-            let generation = waiter.wait(since, HOLD);
-            drop(waiter);
-            let _ = request.respond(generation_reply(generation));
-        });
-    None
+    let generation = waiter.wait(since, HOLD);
+    drop(waiter);
+    Some(generation_reply(generation))
 }
 
 /// Answers the script and changes requests that need no waiting (`rel` is the path under
@@ -155,15 +142,14 @@ pub fn answer(live: &Live, rel: &str, query: &str) -> Option<Reply> {
     let changes = live.reload.as_ref()?;
     if rel == SCRIPT_PATH {
         return Some(no_store(with_headers(
-            Response::from_string(SCRIPT),
+            Reply::new(200, SCRIPT),
             "text/javascript; charset=utf-8",
         )));
     }
     match changes_since(rel, query)? {
         Some(_) => Some(generation_reply(changes.generation())),
         None => Some(with_headers(
-            Response::from_string("Ask with ?since=GENERATION, a whole number.")
-                .with_status_code(400),
+            Reply::new(400, "Ask with ?since=GENERATION, a whole number."),
             "text/plain; charset=utf-8",
         )),
     }
@@ -197,12 +183,12 @@ pub fn with_script(live: &Live, body: Vec<u8>) -> Vec<u8> {
 }
 
 fn no_store(reply: Reply) -> Reply {
-    reply.with_header(Header::from_bytes("Cache-Control", "no-store").expect("valid header"))
+    reply.with_header("Cache-Control", "no-store")
 }
 
 fn generation_reply(generation: u64) -> Reply {
     no_store(with_headers(
-        Response::from_string(format!("{{\"generation\":{generation}}}")),
+        Reply::new(200, format!("{{\"generation\":{generation}}}")),
         "application/json",
     ))
 }
@@ -210,11 +196,13 @@ fn generation_reply(generation: u64) -> Reply {
 fn busy() -> Reply {
     no_store(
         with_headers(
-            Response::from_string("Too many pages are waiting for changes; try again soon.")
-                .with_status_code(503),
+            Reply::new(
+                503,
+                "Too many pages are waiting for changes; try again soon.",
+            ),
             "text/plain; charset=utf-8",
         )
-        .with_header(Header::from_bytes("Retry-After", "5").expect("valid header")),
+        .with_header("Retry-After", "5"),
     )
 }
 
