@@ -58,7 +58,7 @@ pub fn check_timed(
     options: &Options,
     timings: &mut timings::Timings,
 ) -> (Option<Directory>, Vec<Diagnostic>) {
-    check_cached(options, timings, &mut LoadCache::default())
+    check_cached(options, timings, &mut LoadCache::one_off())
 }
 
 /// `check_timed`, reading only the files that changed since `cache` was filled.
@@ -111,7 +111,7 @@ pub enum BuildError {
 
 /// Builds the site into `output`, replacing it only when everything succeeded.
 pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError> {
-    build_cached(options, output, &mut LoadCache::default())
+    build_cached(options, output, &mut LoadCache::one_off())
 }
 
 /// `build`, keeping what it read in `cache` for a later `rebuild_changed`.

@@ -77,9 +77,29 @@ enum Kind {
 
 /// Files already read, kept between loads by `signpost serve`: a file whose bytes have not
 /// changed since is not parsed or checked again.
-#[derive(Default)]
 pub struct LoadCache {
     files: HashMap<PathBuf, Cached>,
+    /// False for a one-off build: nothing is copied into the cache.
+    keep: bool,
+}
+
+impl LoadCache {
+    /// A cache for one load only (`signpost build`): it keeps nothing.
+    pub fn one_off() -> LoadCache {
+        LoadCache {
+            files: HashMap::new(),
+            keep: false,
+        }
+    }
+}
+
+impl Default for LoadCache {
+    fn default() -> Self {
+        LoadCache {
+            files: HashMap::new(),
+            keep: true,
+        }
+    }
 }
 
 struct Cached {
@@ -99,7 +119,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
 
 /// Reads the whole content folder.
 pub fn load(root: &Path) -> (RawContent, Diagnostics) {
-    load_cached(root, &mut LoadCache::default())
+    load_cached(root, &mut LoadCache::one_off())
 }
 
 /// `load`, reusing what `cache` holds for files that have not changed, and keeping what it
@@ -182,7 +202,7 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawContent, Diagnosti
     let results: Vec<Read> = files
         .par_iter()
         .map(|(kind, path)| {
-            let now = stamp(path);
+            let now = if cache.keep { stamp(path) } else { None };
             match previous.get(path) {
                 Some(c) if now.is_some() && Some(c.stamp) == now => (
                     path.clone(),
@@ -201,6 +221,7 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawContent, Diagnosti
     for (path, stamp, reused, parsed, diags) in results {
         // Unchanged files keep their entry; files read now get a copy of what was read.
         let entry = match (reused, stamp) {
+            _ if !cache.keep => None,
             (true, _) => previous.remove(&path),
             (false, Some(stamp)) => Some(Cached {
                 stamp,

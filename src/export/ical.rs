@@ -8,6 +8,7 @@
 
 use crate::content::model::{Status, WeekOfMonth};
 use crate::content::{Activity, Directory};
+use crate::output::Sink;
 use crate::render::OutFile;
 use crate::schedule::{ChangeKind, Recurrence, Session, Time, ALL_DAYS};
 use jiff::civil::Date;
@@ -19,28 +20,24 @@ pub const FILE_NAME: &str = "calendar.ics";
 /// How far past the first possible date we look for a session's first occurrence.
 const FIRST_DATE_SEARCH_DAYS: i64 = 400;
 
-/// Every calendar file of the site.
-pub fn outputs(dir: &Directory) -> Vec<OutFile> {
+/// Writes every calendar file of the site into `sink` as it is made.
+pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
     use rayon::prelude::*;
     let all = |_: &Session| true;
     // One calendar per activity and per provider: independent, so made in parallel.
-    let mut files: Vec<OutFile> = dir
-        .activities
-        .par_iter()
-        .map(|a| {
-            let path = format!("activities/{}/", a.id);
-            file(dir, &path, &a.data.name, &[(a, &all)])
-        })
-        .collect();
-    files.par_extend(dir.providers.par_iter().map(|p| {
+    dir.activities.par_iter().try_for_each(|a| {
+        let path = format!("activities/{}/", a.id);
+        sink.put(file(dir, &path, &a.data.name, &[(a, &all)]))
+    })?;
+    dir.providers.par_iter().try_for_each(|p| {
         let path = format!("providers/{}/", p.id);
         let items: Vec<Item> = p
             .activities
             .iter()
             .map(|&i| (&dir.activities[i], &all as &dyn Fn(&Session) -> bool))
             .collect();
-        file(dir, &path, &p.data.name, &items)
-    }));
+        sink.put(file(dir, &path, &p.data.name, &items))
+    })?;
     for (id, label, test) in when_filters() {
         let items: Vec<Item> = dir
             .activities
@@ -48,7 +45,7 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
             .filter(|a| a.sessions.iter().any(&test))
             .map(|a| (a, &*test))
             .collect();
-        files.push(file(dir, &format!("when/{id}/"), &label, &items));
+        sink.put(file(dir, &format!("when/{id}/"), &label, &items))?;
     }
     for area in &dir.vocabulary.areas {
         let in_area = |s: &Session| {
@@ -63,12 +60,12 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
             .filter(|a| a.sessions.iter().any(in_area))
             .map(|a| (a, &in_area as &dyn Fn(&Session) -> bool))
             .collect();
-        files.push(file(
+        sink.put(file(
             dir,
             &format!("where/{}/", area.id),
             &area.label,
             &items,
-        ));
+        ))?;
     }
     for category in &dir.vocabulary.categories {
         let items: Vec<Item> = dir
@@ -77,14 +74,14 @@ pub fn outputs(dir: &Directory) -> Vec<OutFile> {
             .filter(|a| a.data.categories.contains(&category.id))
             .map(|a| (a, &all as &dyn Fn(&Session) -> bool))
             .collect();
-        files.push(file(
+        sink.put(file(
             dir,
             &format!("what/{}/", category.id),
             &category.label,
             &items,
-        ));
+        ))?;
     }
-    files
+    Ok(())
 }
 
 type SessionTest = Box<dyn Fn(&Session) -> bool>;

@@ -15,8 +15,8 @@ use crate::render::OutFile;
 /// Writes every export file of the site into `sink`, each exporter's files as soon as
 /// they are made.
 pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
+    ical::write(dir, sink)?;
     for files in [
-        ical::outputs(dir),
         feed::outputs(dir),
         shortlist::outputs(dir),
         csv::outputs(dir),
