@@ -19,7 +19,7 @@ mod changes;
 mod my_list;
 
 use card_lists::CardList;
-pub use card_lists::{is_page_id, page_path, Pagination, CARDS_PER_PAGE};
+pub use card_lists::{is_page_id, page_path, Pagination, CARDS_PER_PAGE, ITEMS_PER_PAGE};
 
 /// How far ahead "next dates" look, and how many are shown.
 const NEXT_DATES_WEEKS: i64 = 8;
@@ -474,11 +474,11 @@ impl<'a> Deriver<'a> {
             PageJob::Activity(i) => self.activity_page(i),
             PageJob::ActivitiesIndex => return self.activities_index(),
             PageJob::Provider(i) => self.provider_page(i),
-            PageJob::ProvidersIndex => self.providers_index(),
+            PageJob::ProvidersIndex => return self.providers_index(),
             PageJob::Venue(i) => self.venue_page(i),
-            PageJob::VenuesIndex => self.venues_index(),
+            PageJob::VenuesIndex => return self.venues_index(),
             PageJob::ChangingPlace(i) => self.changing_place_page(i),
-            PageJob::ChangingPlacesIndex => self.changing_places_index(),
+            PageJob::ChangingPlacesIndex => return self.changing_places_index(),
             PageJob::Browse => return self.browse_pages(),
             PageJob::Timetable(weeks_ahead) => self.week_timetable(weeks_ahead),
             PageJob::Changes => self.changes_page(),
@@ -1045,7 +1045,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "provider.html", ctx)
     }
 
-    fn providers_index(&self) -> PageSpec {
+    fn providers_index(&self) -> Vec<PageSpec> {
         let mut items: Vec<ListItem> = self
             .dir
             .providers
@@ -1066,31 +1066,13 @@ impl<'a> Deriver<'a> {
             })
             .collect();
         items.sort_by_key(|i| (i.name.to_lowercase(), i.url.clone()));
-        self.list_page(
+        self.item_list_pages(
             "Providers",
             "The groups and organisations that run activities.",
             "providers/",
             "🏢",
             items,
         )
-    }
-
-    fn list_page(
-        &self,
-        title: &str,
-        intro: &str,
-        path: &str,
-        picture: &str,
-        items: Vec<ListItem>,
-    ) -> PageSpec {
-        let pic = self.pic(picture);
-        let mut ctx = tera::Context::new();
-        ctx.insert("heading", title);
-        ctx.insert("intro", intro);
-        ctx.insert("picture", &pic);
-        ctx.insert("items", &items);
-        let meta = self.meta(title, intro, path, "list", vec![("Home", "")]);
-        self.page(meta, "list.html", ctx)
     }
 
     fn venue_page(&self, index: usize) -> PageSpec {
@@ -1157,7 +1139,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "venue.html", ctx)
     }
 
-    fn venues_index(&self) -> PageSpec {
+    fn venues_index(&self) -> Vec<PageSpec> {
         let dir = self.dir;
         let mut items: Vec<ListItem> = dir
             .venues
@@ -1170,7 +1152,7 @@ impl<'a> Deriver<'a> {
             })
             .collect();
         items.sort_by_key(|i| (i.name.to_lowercase(), i.url.clone()));
-        self.list_page(
+        self.item_list_pages(
             "Places",
             "The places where activities happen.",
             "venues/",
@@ -1299,7 +1281,7 @@ impl<'a> Deriver<'a> {
         self.page(meta, "changing_place.html", ctx)
     }
 
-    fn changing_places_index(&self) -> PageSpec {
+    fn changing_places_index(&self) -> Vec<PageSpec> {
         let dir = self.dir;
         let mut items: Vec<ListItem> = dir
             .changing_places
@@ -1312,7 +1294,7 @@ impl<'a> Deriver<'a> {
             })
             .collect();
         items.sort_by_key(|i| (i.name.to_lowercase(), i.url.clone()));
-        self.list_page(
+        self.item_list_pages(
             "Changing Places toilets",
             "Toilets with a hoist, a changing bench and room for 2 carers.",
             "changing-places/",

@@ -9,6 +9,8 @@ use serde::Serialize;
 
 /// Cards on one page of a list.
 pub const CARDS_PER_PAGE: usize = 50;
+/// Entries on one page of a plain list (a name, a line and a detail each).
+pub const ITEMS_PER_PAGE: usize = 100;
 /// Numbered links shown either side of the current page.
 const NEARBY_PAGES: usize = 2;
 
@@ -71,8 +73,6 @@ impl Deriver<'_> {
         indexes.dedup();
         let count = indexes.len();
         let total = count.div_ceil(CARDS_PER_PAGE).max(1);
-        let previous_picture = self.pic("⬅️");
-        let next_picture = self.pic("➡️");
         let calendar = crate::carers::calendar_links(&self.dir.site, &list.path);
         let mut pages = Vec::with_capacity(total);
         for number in 1..=total {
@@ -83,34 +83,7 @@ impl Deriver<'_> {
                 .take(CARDS_PER_PAGE)
                 .copied()
                 .collect();
-            let url_of = |n: usize| self.url(&page_path(&list.path, n));
-            let links = (1..=total)
-                .filter(|&n| n == 1 || n == total || n.abs_diff(number) <= NEARBY_PAGES)
-                .fold(Vec::new(), |mut links: Vec<Option<PageLink>>, n| {
-                    if let Some(Some(last)) = links.last() {
-                        if n > last.number + 1 {
-                            links.push(None);
-                        }
-                    }
-                    links.push(Some(PageLink {
-                        number: n,
-                        url: url_of(n),
-                        current: n == number,
-                    }));
-                    links
-                });
-            let pagination = Pagination {
-                current: number,
-                total,
-                count,
-                first: start + 1,
-                last: start + cards.len(),
-                previous: (number > 1).then(|| url_of(number - 1)),
-                next: (number < total).then(|| url_of(number + 1)),
-                previous_picture: previous_picture.clone(),
-                next_picture: next_picture.clone(),
-                links,
-            };
+            let pagination = self.pagination(&list.path, number, total, count, start, cards.len());
             let mut ctx = tera::Context::new();
             ctx.insert("heading", list.heading);
             ctx.insert("easy_read", &list.easy_read);
@@ -141,6 +114,90 @@ impl Deriver<'_> {
             spec.context.insert("calendar", &calendar);
             spec.cards = cards;
             pages.push(spec);
+        }
+        pages
+    }
+}
+
+impl Deriver<'_> {
+    /// Where page `number` of `total` sits in the list at `path`: `count` entries in all,
+    /// `shown` of them on this page from `start` (counting from 0).
+    fn pagination(
+        &self,
+        path: &str,
+        number: usize,
+        total: usize,
+        count: usize,
+        start: usize,
+        shown: usize,
+    ) -> Pagination {
+        let url_of = |n: usize| self.url(&page_path(path, n));
+        let links = (1..=total)
+            .filter(|&n| n == 1 || n == total || n.abs_diff(number) <= NEARBY_PAGES)
+            .fold(Vec::new(), |mut links: Vec<Option<PageLink>>, n| {
+                if let Some(Some(last)) = links.last() {
+                    if n > last.number + 1 {
+                        links.push(None);
+                    }
+                }
+                links.push(Some(PageLink {
+                    number: n,
+                    url: url_of(n),
+                    current: n == number,
+                }));
+                links
+            });
+        Pagination {
+            current: number,
+            total,
+            count,
+            first: start + 1,
+            last: start + shown,
+            previous: (number > 1).then(|| url_of(number - 1)),
+            next: (number < total).then(|| url_of(number + 1)),
+            previous_picture: self.pic("⬅️"),
+            next_picture: self.pic("➡️"),
+            links,
+        }
+    }
+
+    /// The pages of a plain list (providers, places, Changing Places toilets), in the order
+    /// given, `ITEMS_PER_PAGE` a page.
+    pub(super) fn item_list_pages(
+        &self,
+        title: &str,
+        intro: &str,
+        path: &str,
+        picture: &str,
+        items: Vec<super::ListItem>,
+    ) -> Vec<PageSpec> {
+        let pic = self.pic(picture);
+        let count = items.len();
+        let total = count.div_ceil(ITEMS_PER_PAGE).max(1);
+        let mut pages = Vec::with_capacity(total);
+        for number in 1..=total {
+            let start = (number - 1) * ITEMS_PER_PAGE;
+            let chunk: Vec<&super::ListItem> =
+                items.iter().skip(start).take(ITEMS_PER_PAGE).collect();
+            let mut ctx = tera::Context::new();
+            ctx.insert("heading", title);
+            ctx.insert("intro", intro);
+            ctx.insert("picture", &pic);
+            ctx.insert("items", &chunk);
+            ctx.insert(
+                "pagination",
+                &self.pagination(path, number, total, count, start, chunk.len()),
+            );
+            let (page_title, crumbs) = if number == 1 {
+                (title.to_string(), vec![("Home", "")])
+            } else {
+                (
+                    format!("{title}, page {number} of {total}"),
+                    vec![("Home", ""), (title, path)],
+                )
+            };
+            let meta = self.meta(&page_title, intro, &page_path(path, number), "list", crumbs);
+            pages.push(self.page(meta, "list.html", ctx));
         }
         pages
     }
