@@ -14,12 +14,12 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-mod card_lists;
 mod changes;
+mod list_pages;
 mod my_list;
 
-use card_lists::CardList;
-pub use card_lists::{is_page_id, page_path, Pagination, CARDS_PER_PAGE, ITEMS_PER_PAGE};
+use list_pages::CardList;
+pub use list_pages::{is_page_id, page_path, Pagination, CARDS_PER_PAGE, ITEMS_PER_PAGE};
 
 /// How far ahead "next dates" look, and how many are shown.
 const NEXT_DATES_WEEKS: i64 = 8;

@@ -1,7 +1,9 @@
-//! Lists of activity cards (browse pages and "All activities"), split into pages of
-//! [`CARDS_PER_PAGE`] so no list grows past what a cheap phone on a slow connection loads
-//! quickly. The cards themselves are rendered once per activity by `render` and joined by
-//! index (`PageSpec::cards`), instead of once for every list an activity is on.
+//! Long lists split into pages, so no list grows past what a cheap phone on a slow
+//! connection loads quickly: lists of activity cards (browse pages and "All activities",
+//! [`CARDS_PER_PAGE`] a page) and plain lists (providers, places, Changing Places toilets,
+//! [`ITEMS_PER_PAGE`] a page). The cards themselves are rendered once per activity by
+//! `render` and joined by index (`PageSpec::cards`), instead of once for every list an
+//! activity is on.
 
 use super::{Deriver, Pic};
 use crate::site::PageSpec;
@@ -60,6 +62,23 @@ pub fn page_path(path: &str, number: usize) -> String {
     }
 }
 
+/// Page 1 keeps the list's title and breadcrumbs; later pages say which page they are
+/// and lead back to page 1.
+fn title_and_crumbs<'a>(
+    heading: &'a str,
+    path: &'a str,
+    number: usize,
+    total: usize,
+    crumbs: &[(&'a str, &'a str)],
+) -> (String, Vec<(&'a str, &'a str)>) {
+    let mut crumbs = crumbs.to_vec();
+    if number == 1 {
+        return (heading.to_string(), crumbs);
+    }
+    crumbs.push((heading, path));
+    (format!("{heading}, page {number} of {total}"), crumbs)
+}
+
 /// True for ids that page paths use (`page-2`): listings cannot have them.
 pub fn is_page_id(id: &str) -> bool {
     id.strip_prefix("page-")
@@ -91,17 +110,8 @@ impl Deriver<'_> {
             ctx.insert("rule", &list.rule);
             ctx.insert("see_also", &list.see_also);
             ctx.insert("pagination", &pagination);
-            let (title, mut crumbs) = if number == 1 {
-                (list.heading.to_string(), list.crumbs.clone())
-            } else {
-                let mut crumbs = list.crumbs.clone();
-                crumbs.push((list.heading, list.path.as_str()));
-                (
-                    format!("{}, page {number} of {total}", list.heading),
-                    crumbs,
-                )
-            };
-            crumbs.dedup();
+            let (title, crumbs) =
+                title_and_crumbs(list.heading, &list.path, number, total, &list.crumbs);
             let meta = self.meta(
                 &title,
                 &format!("{count} activities: {}.", list.heading),
@@ -117,9 +127,7 @@ impl Deriver<'_> {
         }
         pages
     }
-}
 
-impl Deriver<'_> {
     /// Where page `number` of `total` sits in the list at `path`: `count` entries in all,
     /// `shown` of them on this page from `start` (counting from 0).
     fn pagination(
@@ -188,14 +196,8 @@ impl Deriver<'_> {
                 "pagination",
                 &self.pagination(path, number, total, count, start, chunk.len()),
             );
-            let (page_title, crumbs) = if number == 1 {
-                (title.to_string(), vec![("Home", "")])
-            } else {
-                (
-                    format!("{title}, page {number} of {total}"),
-                    vec![("Home", ""), (title, path)],
-                )
-            };
+            let (page_title, crumbs) =
+                title_and_crumbs(title, path, number, total, &[("Home", "")]);
             let meta = self.meta(&page_title, intro, &page_path(path, number), "list", crumbs);
             pages.push(self.page(meta, "list.html", ctx));
         }
