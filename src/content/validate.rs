@@ -208,31 +208,23 @@ fn validate_semantics(
                 }
                 None => slugify(&a.name),
             };
+            // Where an id problem is reported: the `id:` given, or the name it was made from.
+            let id_at = field(&path, if a.id.is_some() { "id" } else { "name" });
+            let id_error = |message: String| {
+                let pos = p.positions.value(&id_at);
+                Diagnostic::error(&p.file, message)
+                    .at(pos.line, pos.column)
+                    .field(&id_at)
+            };
             if crate::site::is_page_id(&id) {
-                let at = if a.id.is_some() {
-                    field(&path, "id")
-                } else {
-                    field(&path, "name")
-                };
-                let pos = p.positions.value(&at);
                 c.diags.push(
-                    Diagnostic::error(&p.file, format!("the activity id \"{id}\" would clash with page {} of the list of all activities, at /activities/{id}/", &id[5..]))
-                        .at(pos.line, pos.column)
-                        .field(&at)
+                    id_error(format!("the activity id \"{id}\" would clash with page {} of the list of all activities, at /activities/{id}/", &id[5..]))
                         .help(format!("give the activity an `id:` that is not \"page-\" and a number, such as `id: {id}-group`")),
                 );
             }
             if let Some((other_file, other_path)) = activity_ids.get(&id) {
-                let at = if a.id.is_some() {
-                    field(&path, "id")
-                } else {
-                    field(&path, "name")
-                };
-                let pos = p.positions.value(&at);
                 c.diags.push(
-                    Diagnostic::error(&p.file, format!("the activity id \"{id}\" is already used by {other_file} ({other_path}), so both would have the address /activities/{id}/"))
-                        .at(pos.line, pos.column)
-                        .field(&at)
+                    id_error(format!("the activity id \"{id}\" is already used by {other_file} ({other_path}), so both would have the address /activities/{id}/"))
                         .help("give one of them a different `id:`"),
                 );
             } else {
