@@ -238,38 +238,6 @@ impl Sink for Update {
     }
 }
 
-/// Files kept in memory (for tests and tools that want the site without writing it).
-#[derive(Default)]
-pub struct InMemory(pub Mutex<Vec<OutFile>>);
-
-impl Sink for InMemory {
-    fn put(&self, file: OutFile) -> io::Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| io::Error::other("a render thread failed"))?
-            .push(file);
-        Ok(())
-    }
-}
-
-impl InMemory {
-    /// The files, sorted by path.
-    pub fn into_files(self) -> Vec<OutFile> {
-        let mut files = self.0.into_inner().unwrap_or_default();
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files
-    }
-}
-
-/// Writes `files` into `output`, replacing what was there only once all are written.
-pub fn write_site(output: &Path, files: Vec<OutFile>) -> io::Result<()> {
-    let staging = Staging::new(output)?;
-    for f in files {
-        staging.put(f)?;
-    }
-    staging.commit().map(|_| ())
-}
-
 /// Removes a folder, its top-level entries in parallel (a large site is tens of thousands
 /// of files, and unlinking them is most of a rebuild's swap).
 fn remove_in_parallel(folder: &Path) -> io::Result<()> {

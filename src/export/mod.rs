@@ -10,7 +10,6 @@ pub mod shortlist;
 
 use crate::content::Directory;
 use crate::output::Sink;
-use crate::render::OutFile;
 
 /// Writes every export file of the site into `sink`, each exporter's files as soon as
 /// they are made.
@@ -26,13 +25,4 @@ pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
         }
     }
     open_referral::write(dir, sink)
-}
-
-/// Every export file, in memory (for tests).
-pub fn outputs(dir: &Directory) -> Vec<OutFile> {
-    let files = crate::output::InMemory::default();
-    match write(dir, &files) {
-        Ok(()) => files.into_files(),
-        Err(_) => Vec::new(),
-    }
 }

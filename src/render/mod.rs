@@ -74,19 +74,6 @@ fn theme_error(e: String) -> RenderError {
     RenderError::Theme(vec![e])
 }
 
-/// Renders the whole site into memory (for tests and tools).
-pub fn render(dir: &Directory, theme: &Path) -> Result<(Vec<OutFile>, SearchPage), RenderError> {
-    let files = crate::output::InMemory::default();
-    let search_page = render_into(
-        dir,
-        theme,
-        &mut crate::timings::Timings::default(),
-        &crate::progress::Progress::hidden(),
-        &files,
-    )?;
-    Ok((files.into_files(), search_page))
-}
-
 /// Renders every file of the site into `sink` as it is made, recording the time of each
 /// stage (templates, CSS, derive, render, exports, index) in `timings`.
 pub fn render_into(
