@@ -64,8 +64,13 @@ fn start(content: &Path, output: &Path, watch: bool) -> Server {
 
 /// Sends a raw request line (so paths are not normalised) and returns status, head, body.
 fn get(port: u16, method: &str, target: &str) -> (u16, String, String) {
+    request(port, method, target, Duration::from_secs(20))
+}
+
+/// `get`, waiting up to `timeout` for the answer.
+fn request(port: u16, method: &str, target: &str, timeout: Duration) -> (u16, String, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.set_read_timeout(Some(timeout)).unwrap();
     write!(
         s,
         "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
@@ -252,23 +257,7 @@ fn generation_of(status: u16, head: &str, body: &str) -> u64 {
 fn get_later(port: u16, target: String) -> mpsc::Receiver<(u16, String, String)> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-        write!(
-            s,
-            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        let _ = s.read_to_end(&mut raw);
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let _ = tx.send((status, head.to_string(), body.to_string()));
+        let _ = tx.send(request(port, "GET", &target, Duration::from_secs(120)));
     });
     rx
 }
