@@ -172,7 +172,7 @@ fn child(dirs: &str) {
 
     // `serve` keeps what it read: a first rebuild fills that cache (nothing changed, so
     // nothing is written) before the edit is timed.
-    let mut cache = signpost::content::load::LoadCache::default();
+    let mut cache = signpost::Reuse::default();
     let published =
         match signpost::rebuild_changed(&options, Path::new(site), report.published, &mut cache) {
             Ok(r) => r.published,

@@ -12,6 +12,7 @@ pub mod easy_read;
 pub mod easy_read_lint;
 pub mod export;
 pub mod import;
+pub mod incremental;
 pub mod output;
 pub mod pictures;
 pub mod progress;
@@ -95,6 +96,8 @@ pub struct BuildReport {
     /// Files written (all of them for a full build) and removed (by `rebuild_changed`).
     pub changed: usize,
     pub removed: usize,
+    /// Files an edit did not touch, kept without being made again (by `rebuild_changed`).
+    pub kept: usize,
     /// What is now published, for the next `rebuild_changed`.
     pub published: output::Fingerprints,
     pub warnings: Vec<Diagnostic>,
@@ -114,36 +117,57 @@ pub enum BuildError {
     Output(std::io::Error),
 }
 
-/// Builds the site into `output`, replacing it only when everything succeeded.
-pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError> {
-    build_cached(options, output, &mut LoadCache::one_off())
+/// What `serve` keeps between builds: the listings it read and a memo of what the last
+/// build made, so a rebuild after an edit reads and makes again only what the edit touched.
+#[derive(Default)]
+pub struct Reuse {
+    pub files: LoadCache,
+    pub memo: incremental::Memo,
 }
 
-/// `build`, keeping what it read in `cache` for a later `rebuild_changed`.
+impl Reuse {
+    /// For one build only (`signpost build`): nothing is kept.
+    pub fn one_off() -> Reuse {
+        Reuse {
+            files: LoadCache::one_off(),
+            memo: incremental::Memo::default(),
+        }
+    }
+}
+
+/// Builds the site into `output`, replacing it only when everything succeeded.
+pub fn build(options: &Options, output: &Path) -> Result<BuildReport, BuildError> {
+    build_cached(options, output, &mut Reuse::one_off())
+}
+
+/// `build`, keeping what it read and made in `reuse` for a later `rebuild_changed`.
 pub fn build_cached(
     options: &Options,
     output: &Path,
-    cache: &mut LoadCache,
+    reuse: &mut Reuse,
 ) -> Result<BuildReport, BuildError> {
     refuse_unsafe_output(options, output)?;
     let staging = output::Staging::new(output).map_err(BuildError::Output)?;
-    build_into(options, cache, staging, output::Staging::commit)
+    // A new site keeps nothing from the last one, so the last memo does not apply.
+    reuse.memo = incremental::Memo::default();
+    build_into(options, reuse, staging, output::Staging::commit)
 }
 
 /// Rebuilds over a site that `published` describes (from the last build's report), writing
 /// only new and changed files and removing files the site no longer has, and reading only
-/// the listings that changed since `cache` was filled. The result is byte for byte what
-/// `build` makes; nothing is touched unless the whole build succeeded.
+/// the listings that changed since `reuse` was filled, and making again only the pages
+/// they touch. The result is byte for byte what `build` makes; nothing is touched unless
+/// the whole build succeeded.
 pub fn rebuild_changed(
     options: &Options,
     output: &Path,
     published: output::Fingerprints,
-    cache: &mut LoadCache,
+    reuse: &mut Reuse,
 ) -> Result<BuildReport, BuildError> {
     refuse_unsafe_output(options, output)?;
     build_into(
         options,
-        cache,
+        reuse,
         output::Update::new(output, published),
         output::Update::apply,
     )
@@ -152,25 +176,36 @@ pub fn rebuild_changed(
 /// Checks, renders into `sink`, then `finish`es it (a swap or an update) on success only.
 fn build_into<S: output::Sink>(
     options: &Options,
-    cache: &mut LoadCache,
+    reuse: &mut Reuse,
     sink: S,
     finish: impl FnOnce(S) -> std::io::Result<output::Written>,
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let progress = progress::Progress::for_terminal();
     let mut timings = timings::Timings::default();
-    let (dir, diagnostics) = check_cached(options, &mut timings, cache);
+    let (dir, diagnostics) = check_cached(options, &mut timings, &mut reuse.files);
     let Some(dir) = dir else {
         return Err(BuildError::Content(diagnostics));
     };
-    let search_page = render::render_into(&dir, &options.theme, &mut timings, &progress, &sink)
-        .map_err(|e| match e {
-            render::RenderError::Theme(errors) => BuildError::Theme(errors),
-            render::RenderError::Write(e) => BuildError::Output(e),
-        })?;
+    let next = incremental::Recorder::new(incremental::Inputs::read(&reuse.files, options));
+    let search_page = render::render_into(
+        &dir,
+        &options.theme,
+        &mut timings,
+        &progress,
+        &sink,
+        &reuse.memo,
+        &next,
+    )
+    .map_err(|e| match e {
+        render::RenderError::Theme(errors) => BuildError::Theme(errors),
+        render::RenderError::Write(e) => BuildError::Output(e),
+    })?;
     let written = timings
         .time("publish", || finish(sink))
         .map_err(BuildError::Output)?;
+    // The site now is what this build made: the next rebuild reuses it.
+    reuse.memo = next.finish().unwrap_or_default();
     timings.add("total", started.elapsed());
     Ok(BuildReport {
         pages: written.pages,
@@ -178,6 +213,7 @@ fn build_into<S: output::Sink>(
         bytes: written.bytes,
         changed: written.changed,
         removed: written.removed,
+        kept: written.kept,
         published: written.fingerprints,
         warnings: diagnostics,
         timings: timings.0,

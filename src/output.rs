@@ -13,6 +13,14 @@ use std::sync::Mutex;
 /// Where built files go. Rendering and the exports put files here in parallel.
 pub trait Sink: Sync {
     fn put(&self, file: OutFile) -> io::Result<()>;
+
+    /// Keeps the published file at `path` as it is: a rebuild after an edit knows the
+    /// file would come out the same (see `incremental`). Only an update can keep files.
+    fn keep(&self, path: &str) -> io::Result<()> {
+        Err(io::Error::other(format!(
+            "{path} cannot be kept: this build makes a new site"
+        )))
+    }
 }
 
 /// A staging folder filling up with the new site; dropped without `commit`, it is removed.
@@ -27,12 +35,21 @@ pub struct Staging {
     committed: bool,
 }
 
-/// What the published site holds: each file's path and a hash of its bytes. `serve` keeps
-/// it between rebuilds to write only the files that changed (see [`Update`]).
-pub type Fingerprints = HashMap<String, u64>;
+/// What the published site holds: each file's path, a hash of its bytes and its length.
+/// `serve` keeps it between rebuilds to write only the files that changed (see [`Update`]).
+pub type Fingerprints = HashMap<String, Fingerprint>;
 
-fn fingerprint(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub hash: u64,
+    pub len: u64,
+}
+
+fn fingerprint(bytes: &[u8]) -> Fingerprint {
+    Fingerprint {
+        hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        len: bytes.len() as u64,
+    }
 }
 
 /// What a build wrote.
@@ -45,6 +62,8 @@ pub struct Written {
     /// Files written (new or changed) and removed by this build.
     pub changed: usize,
     pub removed: usize,
+    /// Files kept as they were without being made again (see `Sink::keep`).
+    pub kept: usize,
     pub fingerprints: Fingerprints,
 }
 
@@ -79,6 +98,7 @@ impl Staging {
             bytes: self.bytes.load(Ordering::Relaxed),
             changed: files,
             removed: 0,
+            kept: 0,
             fingerprints: std::mem::take(
                 self.fingerprints
                     .get_mut()
@@ -152,6 +172,7 @@ pub struct Update {
     fingerprints: Mutex<Fingerprints>,
     pages: AtomicUsize,
     bytes: AtomicU64,
+    kept: AtomicUsize,
 }
 
 impl Update {
@@ -164,6 +185,7 @@ impl Update {
             fingerprints: Mutex::new(Fingerprints::new()),
             pages: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            kept: AtomicUsize::new(0),
         }
     }
 
@@ -211,6 +233,7 @@ impl Update {
             bytes: self.bytes.into_inner(),
             changed: changed.len(),
             removed,
+            kept: self.kept.into_inner(),
             fingerprints,
         })
     }
@@ -234,6 +257,24 @@ impl Sink for Update {
                 .map_err(|_| io::Error::other("a rendering thread failed"))?
                 .push(file);
         }
+        Ok(())
+    }
+
+    fn keep(&self, path: &str) -> io::Result<()> {
+        let Some(&published) = self.published.get(path) else {
+            return Err(io::Error::other(format!(
+                "{path} was to be kept, but the published site does not have it"
+            )));
+        };
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.bytes.fetch_add(published.len, Ordering::Relaxed);
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        self.fingerprints
+            .lock()
+            .map_err(|_| io::Error::other("a rendering thread failed"))?
+            .insert(path.to_string(), published);
         Ok(())
     }
 }

@@ -70,6 +70,11 @@ impl PictureSet {
             used.entry(picture.file_name.clone())
                 .or_insert_with(|| picture.clone());
         }
+        RECORDING.with_borrow_mut(|names| {
+            if let Some(names) = names {
+                names.push(picture.file_name.clone());
+            }
+        });
         format!("pictures/{}", picture.file_name)
     }
 
@@ -80,6 +85,22 @@ impl PictureSet {
             .map(|u| u.values().cloned().collect())
             .unwrap_or_default()
     }
+}
+
+thread_local! {
+    /// Pictures added on this thread while `recording` runs.
+    static RECORDING: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `make` and returns what it made with the file names of the pictures it added to any
+/// `PictureSet`, in order, repeats included: a rebuild that keeps a page must still publish
+/// its pictures (see `incremental`). `make` must not hand work to other threads, and
+/// recordings do not nest.
+pub fn recording<T>(make: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let outer = RECORDING.replace(Some(Vec::new()));
+    let made = make();
+    let names = RECORDING.replace(outer).unwrap_or_default();
+    (made, names)
 }
 
 impl Picture {

@@ -7,11 +7,11 @@
 pub mod http;
 pub mod live_reload;
 
-use crate::content::load::LoadCache;
 use crate::render::SearchPage;
 use crate::search::index::SearchIndex;
 use crate::search::page::{form, request_from_query, results_view};
 use crate::search::query;
+use crate::Reuse;
 use crate::{BuildError, Options};
 use http::Reply;
 use std::path::{Component, Path, PathBuf};
@@ -50,7 +50,7 @@ pub type Shared = Arc<RwLock<Option<Live>>>;
 /// Builds once, then serves until the process is stopped.
 pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Result<(), String> {
     let shared: Shared = Arc::new(RwLock::new(None));
-    let mut cache = LoadCache::default();
+    let mut cache = Reuse::default();
     rebuild(&options, &output, &shared, &mut cache);
     if shared.read().map(|s| s.is_none()).unwrap_or(true) {
         return Err("the site could not be built; fix the errors above and try again".into());
@@ -83,7 +83,7 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
 /// Builds into `output` and, when it worked, swaps in what the server answers from. After
 /// the first build only new and changed files are written (`rebuild_changed`).
 /// `cache` holds the listings read last time, so only changed files are read again.
-pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut LoadCache) {
+pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Reuse) {
     let started = std::time::Instant::now();
     let published = shared
         .read()
@@ -177,7 +177,7 @@ fn fingerprint(paths: &[&Path]) -> (Option<SystemTime>, usize) {
     (newest, count)
 }
 
-fn watch_loop(options: &Options, output: &Path, shared: &Shared, mut cache: LoadCache) {
+fn watch_loop(options: &Options, output: &Path, shared: &Shared, mut cache: Reuse) {
     let paths = [options.content.as_path(), options.theme.as_path()];
     let mut last = fingerprint(&paths);
     loop {

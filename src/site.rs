@@ -187,6 +187,8 @@ pub struct Deriver<'a> {
     pub root: String,
     pub pictures: PictureSet,
     cards: Vec<Card>,
+    /// The pictures each card shows, by file name (for `incremental`).
+    card_pictures: Vec<Vec<String>>,
     /// Each activity's place in name order (see `cards_for`), computed once.
     name_rank: Vec<usize>,
     /// For each venue (by index), the activities with a session there, in index order.
@@ -207,6 +209,16 @@ pub fn long_date(d: Date) -> String {
 
 impl<'a> Deriver<'a> {
     pub fn new(dir: &'a Directory, theme: &'a Path) -> Deriver<'a> {
+        Self::reusing(dir, theme, |_| None)
+    }
+
+    /// `new`, taking activity `i`'s card from `reuse(i)` when it gives one, with the pictures
+    /// the card shows: a rebuild after an edit makes only the edited activities' cards.
+    pub fn reusing(
+        dir: &'a Directory,
+        theme: &'a Path,
+        reuse: impl Fn(usize) -> Option<(Card, Vec<pictures::Picture>)>,
+    ) -> Deriver<'a> {
         let root = url_path(&dir.site.base_url);
         let mut d = Deriver {
             dir,
@@ -214,17 +226,40 @@ impl<'a> Deriver<'a> {
             root,
             pictures: PictureSet::default(),
             cards: Vec::new(),
+            card_pictures: Vec::new(),
             name_rank: name_ranks(dir),
             venue_activities: venue_activities(dir),
             facets: facet_memberships(dir),
         };
-        d.cards = (0..dir.activities.len()).map(|i| d.card(i)).collect();
+        let (cards, pictures) = (0..dir.activities.len())
+            .map(|i| match reuse(i) {
+                Some((card, pictures)) => {
+                    for p in &pictures {
+                        d.pictures.add(p);
+                    }
+                    (card, pictures.into_iter().map(|p| p.file_name).collect())
+                }
+                None => pictures::recording(|| d.card(i)),
+            })
+            .unzip();
+        d.cards = cards;
+        d.card_pictures = pictures;
         d
     }
 
     /// Every activity's card, in index order.
     pub fn cards(&self) -> &[Card] {
         &self.cards
+    }
+
+    /// The file names of the pictures activity `i`'s card shows.
+    pub fn card_pictures(&self, i: usize) -> &[String] {
+        &self.card_pictures[i]
+    }
+
+    /// For each venue (by index), the activities with a session there.
+    pub fn venue_activities(&self) -> &[Vec<usize>] {
+        &self.venue_activities
     }
 
     /// A picture by its content name (emoji or drawn name).

@@ -88,9 +88,9 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
     let content = tmp.path().join("content");
     copy_dir(&project().join("content"), &content);
     let site = tmp.path().join("public");
-    // The listings read by each build are kept, as `serve` does, so only edited files are
-    // read again.
-    let mut cache = signpost::content::load::LoadCache::default();
+    // What each build read and made is kept, as `serve` does, so only edited files are read
+    // again and only the pages they touch are made again.
+    let mut cache = signpost::Reuse::default();
     let first =
         signpost::build_cached(&options(&content), &site, &mut cache).expect("the sample builds");
     assert_eq!(first.changed, first.files, "a full build writes every file");
@@ -121,6 +121,62 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
             }),
         ),
         (
+            "an activity's id changed (its page moves)",
+            Box::new(|c: &Path| {
+                edit(
+                    &c.join("providers/age-wyvern.md"),
+                    "id: aw-lunch-club",
+                    "id: aw-lunch-clubs",
+                )
+            }),
+        ),
+        (
+            "a session moved to another venue (both venues' pages change)",
+            Box::new(|c: &Path| {
+                edit(
+                    &c.join("providers/age-wyvern.md"),
+                    "venue: northfield-methodist-church",
+                    "venue: millbrook-library",
+                )
+            }),
+        ),
+        (
+            "a session cancelled next week (alerts, changes, timetables)",
+            Box::new(|c: &Path| {
+                edit(
+                    &c.join("providers/age-wyvern.md"),
+                    "          - date: 2026-12-23\n",
+                    "          - date: 2026-12-02\n            cancelled: true\n            reason: Staff training.\n          - date: 2026-12-23\n",
+                )
+            }),
+        ),
+        (
+            "a provider added",
+            Box::new(|c: &Path| {
+                let text = std::fs::read_to_string(c.join("providers/brightside-arts.md")).unwrap();
+                let copy = text
+                    .replace("name: Brightside Arts", "name: Brightside Arts Two")
+                    .replace("  - id: bs-", "  - id: two-");
+                std::fs::write(c.join("providers/brightside-arts-two.md"), copy).unwrap();
+            }),
+        ),
+        (
+            "a venue renamed (every page may change)",
+            Box::new(|c: &Path| {
+                let venue = std::fs::read_dir(c.join("venues"))
+                    .unwrap()
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .find(|p| p.file_stem().is_some_and(|s| s == "millbrook-library"))
+                    .unwrap();
+                edit(
+                    &venue,
+                    "name: Millbrook Library",
+                    "name: Millbrook Town Library",
+                );
+            }),
+        ),
+        (
             "a provider removed",
             Box::new(|c: &Path| {
                 std::fs::remove_file(c.join("providers/ashby-dementia-cafe.md")).unwrap()
@@ -134,10 +190,11 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
         let report = rebuild_changed(&options(&content), &site, published, &mut cache)
             .unwrap_or_else(|e| panic!("after {what}: {e:?}"));
         println!(
-            "{what}: {} of {} files written, {} removed, in {} ms",
+            "{what}: {} of {} files written, {} removed, {} kept, in {} ms",
             report.changed,
             report.files,
             report.removed,
+            report.kept,
             started.elapsed().as_millis()
         );
         let full = tmp.path().join("full");
@@ -145,6 +202,8 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
         assert_same_site(&site, &full, what);
         match what {
             "nothing changed" => assert_eq!((report.changed, report.removed), (0, 0)),
+            // Settings every page may show: everything is made again.
+            "a venue renamed (every page may change)" => assert_eq!(report.kept, 0),
             "a provider removed" => assert!(report.removed > 0, "its pages are removed"),
             _ => assert!(
                 report.changed > 0 && report.changed < report.files / 2,
@@ -152,6 +211,15 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
                 report.changed,
                 report.files
             ),
+        }
+        if what != "a venue renamed (every page may change)" && what != "nothing changed" {
+            // Only provider listings changed: the other listings' pages are kept, not made.
+            assert!(
+                report.kept > report.pages * 3 / 4,
+                "{what}: only {} files kept, with {} pages in the site",
+                report.kept,
+                report.pages
+            );
         }
         published = report.published;
     }
@@ -163,7 +231,23 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
         "day: wednesday",
         "day: wensday",
     );
-    let failed = rebuild_changed(&options(&content), &site, published, &mut cache);
+    let failed = rebuild_changed(&options(&content), &site, published.clone(), &mut cache);
     assert!(matches!(failed, Err(signpost::BuildError::Content(_))));
     assert!(tree(&site) == before, "a failed rebuild changes nothing");
+
+    // Mended, and another listing edited meanwhile: the rebuild still matches a full build.
+    edit(
+        &content.join("providers/age-wyvern.md"),
+        "day: wensday",
+        "day: wednesday",
+    );
+    edit(
+        &content.join("providers/brightside-arts.md"),
+        "name: Brightside Arts",
+        "name: Brightside Arts Studio",
+    );
+    rebuild_changed(&options(&content), &site, published, &mut cache).unwrap();
+    let full = tmp.path().join("full");
+    build(&options(&content), &full).unwrap();
+    assert_same_site(&site, &full, "a failed rebuild mended");
 }

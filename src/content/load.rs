@@ -93,6 +93,31 @@ impl LoadCache {
     }
 }
 
+impl LoadCache {
+    /// Each kept file's path below `root` and a hash of its bytes, in path order: what a
+    /// rebuild compares to tell which listings changed (see `incremental`). Empty for a
+    /// one-off cache.
+    pub fn stamps(&self, root: &Path) -> Vec<(String, u64)> {
+        let mut out: Vec<(String, u64)> = self
+            .files
+            .iter()
+            .map(|(path, c)| {
+                (
+                    relative_name(root, path),
+                    c.stamp.1 ^ c.stamp.0.rotate_left(32),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Whether this cache keeps what it reads (false for a one-off build).
+    pub fn keeps(&self) -> bool {
+        self.keep
+    }
+}
+
 impl Default for LoadCache {
     fn default() -> Self {
         LoadCache {

@@ -5,6 +5,7 @@ pub mod css;
 pub mod markdown;
 
 use crate::content::Directory;
+use crate::incremental::{self, Memo, Recorder};
 use crate::output::Sink;
 
 /// Page jobs derived, rendered and written together (see `render_into`).
@@ -76,12 +77,17 @@ fn theme_error(e: String) -> RenderError {
 
 /// Renders every file of the site into `sink` as it is made, recording the time of each
 /// stage (templates, CSS, derive, render, exports, index) in `timings`.
+///
+/// What `last` (the memo of the build before) says is unchanged is kept rather than made
+/// again, and `next` records this build for the one after (see `incremental`).
 pub fn render_into(
     dir: &Directory,
     theme: &Path,
     timings: &mut crate::timings::Timings,
     progress: &crate::progress::Progress,
     sink: &dyn Sink,
+    last: &Memo,
+    next: &Recorder,
 ) -> Result<SearchPage, RenderError> {
     let stage = std::time::Instant::now();
     let templates = theme.join("templates");
@@ -105,7 +111,8 @@ pub fn render_into(
 
     timings.add("CSS", stage.elapsed());
     let stage = std::time::Instant::now();
-    let deriver = Deriver::new(dir, theme);
+    let plan = last.plan(dir, next.inputs());
+    let deriver = Deriver::reusing(dir, theme, |i| last.card(&plan, dir, i));
     let globals = Globals {
         site: &dir.site,
         root: &deriver.root,
@@ -117,27 +124,78 @@ pub fn render_into(
     let globals =
         tera::Context::from_serialize(&globals).map_err(|e| theme_error(tera_error(&e)))?;
     let activity_index = crate::export::json_ld::activity_index(dir);
-    let card_html = render_cards(&tera, deriver.cards()).map_err(RenderError::Theme)?;
-    let jobs = deriver.jobs();
+    let card_html = render_cards(&tera, deriver.cards(), |i| {
+        last.card_html(&plan, dir, i).map(str::to_string)
+    })
+    .map_err(RenderError::Theme)?;
+    next.cards(&deriver, &card_html);
+    // Pages every build derives are kept when their key is unchanged (see `incremental`).
+    let keyed = plan.same_context || next.is_recording();
+    let card_keys: Vec<u64> = if keyed {
+        card_html
+            .par_iter()
+            .map(|h| xxhash_rust::xxh3::xxh3_64(h.as_bytes()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut page_paths = Vec::new();
+    let mut jobs = deriver.jobs();
+    // Listings an edit did not touch keep their pages, and those pages' pictures.
+    for &job in jobs.iter().filter(|&&job| plan.reuses(job)) {
+        let Some(listing) = incremental::listing_of(dir, job) else {
+            continue;
+        };
+        let Some((files, pictures)) = last.kept(&listing) else {
+            continue;
+        };
+        for file in files {
+            sink.keep(file)?;
+            if let Some(folder) = file.strip_suffix("index.html") {
+                page_paths.push(folder.to_string());
+            }
+        }
+        let names = pictures
+            .into_iter()
+            .map(|p| {
+                deriver.pictures.add(p);
+                p.file_name.clone()
+            })
+            .collect();
+        next.listing(listing, files.to_vec(), names);
+    }
+    jobs.retain(|&job| !plan.reuses(job));
     timings.add("derive", stage.elapsed());
 
     let (mut derive_time, started) = (std::time::Duration::ZERO, std::time::Instant::now());
     let mut search_page = None;
-    let mut page_paths = Vec::new();
     let mut errors = Vec::new();
     progress.stage("Rendering pages", jobs.len());
     // A few hundred pages at a time: derived, then rendered and written, each in parallel,
     // so memory holds one chunk of contexts and pages, not the whole site.
     for chunk in jobs.chunks(PAGES_PER_CHUNK) {
         let stage = std::time::Instant::now();
-        let pages: Vec<crate::site::PageSpec> = chunk
+        // Each page with whether it is a listing's own page (those are always rendered).
+        let pages: Vec<(bool, crate::site::PageSpec)> = chunk
             .par_iter()
             .flat_map_iter(|&job| {
                 progress.tick();
-                deriver.derive(job)
+                let listing = incremental::listing_of(dir, job);
+                let pages = if next.is_recording() {
+                    let (pages, pictures) = crate::pictures::recording(|| deriver.derive(job));
+                    if let Some(listing) = listing.clone() {
+                        let files = pages.iter().map(|p| p.path.clone()).collect();
+                        next.listing(listing, files, pictures);
+                    }
+                    pages
+                } else {
+                    deriver.derive(job)
+                };
+                let own = listing.is_some();
+                pages.into_iter().map(move |p| (own, p))
             })
             .collect();
-        for p in &pages {
+        for (_, p) in &pages {
             if let Some(folder) = p.path.strip_suffix("index.html") {
                 page_paths.push(folder.to_string());
             }
@@ -154,16 +212,18 @@ pub fn render_into(
         derive_time += stage.elapsed();
         let failures: Vec<RenderError> = pages
             .into_par_iter()
-            .filter_map(|page| {
-                render_page(
-                    &tera,
-                    &globals,
-                    dir,
-                    &activity_index,
-                    &card_html,
-                    page,
-                    sink,
-                )
+            .filter_map(|(own, mut page)| {
+                let json_ld =
+                    crate::export::json_ld::for_page_indexed(dir, &page.path, &activity_index);
+                if keyed && !own {
+                    if let Some(key) = key_of(&mut page, &json_ld, &card_keys) {
+                        next.page_key(&page.path, key);
+                        if plan.same_context && last.same_page(&page.path, key) {
+                            return sink.keep(&page.path).err().map(RenderError::Write);
+                        }
+                    }
+                }
+                render_page(&tera, &globals, &card_html, page, json_ld, sink)
             })
             .collect();
         for failure in failures {
@@ -174,6 +234,7 @@ pub fn render_into(
         }
     }
     progress.finish();
+    next.pictures(deriver.pictures.used());
     if !errors.is_empty() {
         errors.sort();
         errors.dedup();
@@ -238,22 +299,28 @@ pub fn render_into(
     Ok(search_page)
 }
 
+/// The key of what `page` is rendered from (see `incremental::page_key`); None if its values
+/// cannot be read back, and then the page is simply rendered.
+fn key_of(page: &mut crate::site::PageSpec, json_ld: &str, card_keys: &[u64]) -> Option<u64> {
+    let values = std::mem::take(&mut page.context).into_json();
+    let bytes = serde_json::to_vec(&values).ok();
+    page.context = tera::Context::from_value(values).ok()?;
+    let cards: Vec<u64> = page.cards.iter().map(|&i| card_keys[i]).collect();
+    Some(incremental::page_key(page, &bytes?, json_ld, &cards))
+}
+
 /// Renders one page and writes it; returns what went wrong, if anything.
 fn render_page(
     tera: &tera::Tera,
     globals: &tera::Context,
-    dir: &Directory,
-    activity_index: &crate::export::json_ld::Lookup,
     card_html: &[String],
     page: crate::site::PageSpec,
+    json_ld: String,
     sink: &dyn Sink,
 ) -> Option<RenderError> {
     let mut ctx = globals.clone();
     ctx.extend(page.context);
-    ctx.insert(
-        "json_ld",
-        &crate::export::json_ld::for_page_indexed(dir, &page.path, activity_index),
-    );
+    ctx.insert("json_ld", &json_ld);
     if !page.cards.is_empty() {
         let mut html = String::new();
         for &i in &page.cards {
@@ -285,6 +352,7 @@ fn render_page(
 fn render_cards(
     tera: &tera::Tera,
     cards: &[crate::site::Card],
+    reuse: impl Fn(usize) -> Option<String> + Sync,
 ) -> Result<Vec<String>, Vec<String>> {
     const TEMPLATE: &str = "card.html";
     if !tera.get_template_names().any(|t| t == TEMPLATE) {
@@ -294,7 +362,11 @@ fn render_cards(
     }
     cards
         .par_iter()
-        .map(|card| {
+        .enumerate()
+        .map(|(i, card)| {
+            if let Some(html) = reuse(i) {
+                return Ok(html);
+            }
             let mut ctx = tera::Context::new();
             ctx.insert("a", card);
             tera.render(TEMPLATE, &ctx)

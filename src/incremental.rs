@@ -1,0 +1,380 @@
+//! What a rebuild after an edit can reuse from the build before it.
+//!
+//! `serve` keeps a [`Memo`] of its last build: the listing files it was made from, each
+//! activity's card, the files each listing's own pages made, and a key for every other page.
+//! When only provider listings changed since, the next build makes again only the cards and
+//! pages of the activities, providers and venues those listings touch, and keeps the other
+//! listings' pages as they are. Pages every build derives (home, lists, timetables, changes)
+//! are derived again, and rendered only when what they are made from changed. Any other
+//! change (site settings, vocabulary, venues, text pages, photos, the theme, the date) makes
+//! the rebuild derive everything. The result is always the site a full build makes, which
+//! `tests/incremental.rs` checks byte for byte.
+
+use crate::content::load::LoadCache;
+use crate::content::Directory;
+use crate::pictures::Picture;
+use crate::site::{Card, Deriver, PageJob};
+use std::collections::{HashMap, HashSet};
+
+/// What a build was made from: one hash for everything besides provider listings, and a hash
+/// of each provider listing by its path below the content folder.
+#[derive(Debug, PartialEq)]
+pub struct Inputs {
+    context: u64,
+    providers: HashMap<String, u64>,
+}
+
+impl Inputs {
+    /// The inputs of a build that read its listings through `cache` (which must keep what it
+    /// reads: a one-off cache gives None), with the theme and the date.
+    pub fn read(cache: &LoadCache, options: &crate::Options) -> Option<Inputs> {
+        if !cache.keeps() {
+            return None;
+        }
+        let mut context = xxhash_rust::xxh3::Xxh3::new();
+        let mut providers = HashMap::new();
+        for (file, stamp) in cache.stamps(&options.content) {
+            if file.starts_with("providers/") {
+                providers.insert(file, stamp);
+            } else {
+                context.update(file.as_bytes());
+                context.update(&stamp.to_le_bytes());
+            }
+        }
+        context.update(options.content.to_string_lossy().as_bytes());
+        context.update(options.today.to_string().as_bytes());
+        for entry in walkdir::WalkDir::new(&options.theme).sort_by_file_name() {
+            let entry = entry.ok()?;
+            if entry.file_type().is_file() {
+                context.update(entry.path().to_string_lossy().as_bytes());
+                context.update(&std::fs::read(entry.path()).ok()?);
+            }
+        }
+        Some(Inputs {
+            context: context.digest(),
+            providers,
+        })
+    }
+}
+
+/// A listing with pages of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Listing {
+    Activity(String),
+    Provider(String),
+    Venue(String),
+    ChangingPlace(String),
+}
+
+/// The files a listing's page made and the pictures it shows (by file name).
+#[derive(Debug, Clone, Default)]
+struct Made {
+    files: Vec<String>,
+    pictures: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct ActivityMemo {
+    card: Card,
+    card_html: String,
+    /// The pictures the card shows, by file name.
+    card_pictures: Vec<String>,
+    /// The venues with a session of this activity: their pages list it.
+    venues: Vec<String>,
+}
+
+/// What the last build made, for the next one to reuse (see the module comment).
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// What the build was made from; None when it recorded nothing (a one-off build).
+    inputs: Option<Inputs>,
+    /// Each provider listing's id and activity ids, by file.
+    providers: HashMap<String, (String, Vec<String>)>,
+    activities: HashMap<String, ActivityMemo>,
+    listings: HashMap<Listing, Made>,
+    /// For pages every build derives: a hash of what each was rendered from, by path.
+    page_keys: HashMap<String, u64>,
+    /// Every picture the site shows, by file name.
+    pictures: HashMap<String, Picture>,
+}
+
+/// Which listings' cards and pages a build reuses, by index into the directory.
+pub struct Plan {
+    /// Whether everything besides provider listings is as it was: only then are the keys
+    /// of pages every build derives comparable (they leave out the theme and settings).
+    pub same_context: bool,
+    pub activities: Vec<bool>,
+    pub providers: Vec<bool>,
+    pub venues: Vec<bool>,
+    pub changing_places: Vec<bool>,
+}
+
+impl Plan {
+    /// Whether `job` is a listing's page that is kept from the last build.
+    pub fn reuses(&self, job: PageJob) -> bool {
+        match job {
+            PageJob::Activity(i) => self.activities[i],
+            PageJob::Provider(i) => self.providers[i],
+            PageJob::Venue(i) => self.venues[i],
+            PageJob::ChangingPlace(i) => self.changing_places[i],
+            _ => false,
+        }
+    }
+
+    /// Whether anything is reused at all.
+    pub fn reuses_any(&self) -> bool {
+        [
+            &self.activities,
+            &self.providers,
+            &self.venues,
+            &self.changing_places,
+        ]
+        .iter()
+        .any(|v| v.iter().any(|&r| r))
+    }
+}
+
+impl Memo {
+    /// What a build of `dir` from `inputs` can reuse: nothing unless only provider listings
+    /// changed since this memo was made.
+    pub fn plan(&self, dir: &Directory, inputs: Option<&Inputs>) -> Plan {
+        let mut plan = Plan {
+            same_context: false,
+            activities: vec![false; dir.activities.len()],
+            providers: vec![false; dir.providers.len()],
+            venues: vec![false; dir.venues.len()],
+            changing_places: vec![false; dir.changing_places.len()],
+        };
+        let (Some(now), Some(before)) = (inputs, &self.inputs) else {
+            return plan;
+        };
+        if now.context != before.context {
+            return plan;
+        }
+        plan.same_context = true;
+        // Provider files added, changed or removed.
+        let mut changed: HashSet<&str> = now
+            .providers
+            .iter()
+            .filter(|(file, stamp)| before.providers.get(*file) != Some(stamp))
+            .map(|(file, _)| file.as_str())
+            .collect();
+        changed.extend(
+            before
+                .providers
+                .keys()
+                .filter(|f| !now.providers.contains_key(*f))
+                .map(String::as_str),
+        );
+        // Their activities, before and now, and the venues those have sessions at.
+        let mut activities: HashSet<&str> = HashSet::new();
+        for file in &changed {
+            if let Some((_, ids)) = self.providers.get(*file) {
+                activities.extend(ids.iter().map(String::as_str));
+            }
+        }
+        for p in dir
+            .providers
+            .iter()
+            .filter(|p| changed.contains(p.file.as_str()))
+        {
+            activities.extend(p.activities.iter().map(|&i| dir.activities[i].id.as_str()));
+        }
+        let mut venues: HashSet<&str> = HashSet::new();
+        for id in &activities {
+            if let Some(a) = self.activities.get(*id) {
+                venues.extend(a.venues.iter().map(String::as_str));
+            }
+        }
+        for a in dir
+            .activities
+            .iter()
+            .filter(|a| activities.contains(a.id.as_str()))
+        {
+            venues.extend(a.sessions.iter().filter_map(|s| s.venue.as_deref()));
+        }
+        let made = |listing: Listing| self.listings.contains_key(&listing);
+        for (i, a) in dir.activities.iter().enumerate() {
+            plan.activities[i] = !activities.contains(a.id.as_str())
+                && self.activities.contains_key(&a.id)
+                && made(Listing::Activity(a.id.clone()));
+        }
+        for (i, p) in dir.providers.iter().enumerate() {
+            plan.providers[i] =
+                !changed.contains(p.file.as_str()) && made(Listing::Provider(p.id.clone()));
+        }
+        for (i, v) in dir.venues.iter().enumerate() {
+            plan.venues[i] = !venues.contains(v.id.as_str()) && made(Listing::Venue(v.id.clone()));
+        }
+        for (i, c) in dir.changing_places.iter().enumerate() {
+            plan.changing_places[i] = made(Listing::ChangingPlace(c.id.clone()));
+        }
+        plan
+    }
+
+    /// Activity `i`'s card from the last build, with its pictures, when the plan reuses it.
+    pub fn card(&self, plan: &Plan, dir: &Directory, i: usize) -> Option<(Card, Vec<Picture>)> {
+        if !plan.activities[i] {
+            return None;
+        }
+        let a = self.activities.get(&dir.activities[i].id)?;
+        let pictures = a
+            .card_pictures
+            .iter()
+            .map(|name| self.pictures.get(name).cloned())
+            .collect::<Option<Vec<_>>>()?;
+        Some((a.card.clone(), pictures))
+    }
+
+    /// Activity `i`'s card as HTML from the last build, when the plan reuses it.
+    pub fn card_html(&self, plan: &Plan, dir: &Directory, i: usize) -> Option<&str> {
+        if !plan.activities[i] {
+            return None;
+        }
+        self.activities
+            .get(&dir.activities[i].id)
+            .map(|a| a.card_html.as_str())
+    }
+
+    /// The files a kept listing's page made, and its pictures.
+    pub fn kept(&self, listing: &Listing) -> Option<(&[String], Vec<&Picture>)> {
+        let made = self.listings.get(listing)?;
+        let pictures = made
+            .pictures
+            .iter()
+            .filter_map(|n| self.pictures.get(n))
+            .collect();
+        Some((&made.files, pictures))
+    }
+
+    /// Whether the page at `path` was rendered from `key` last time.
+    pub fn same_page(&self, path: &str, key: u64) -> bool {
+        self.page_keys.get(path) == Some(&key)
+    }
+}
+
+/// The memo a build fills in as it goes, to replace the last one once the build succeeded.
+/// A one-off build records nothing.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    inputs: Option<Inputs>,
+    memo: Option<std::sync::Mutex<Memo>>,
+}
+
+impl Recorder {
+    /// Records a build made from `inputs`; with none, nothing is recorded.
+    pub fn new(inputs: Option<Inputs>) -> Recorder {
+        Recorder {
+            memo: inputs
+                .as_ref()
+                .map(|_| std::sync::Mutex::new(Memo::default())),
+            inputs,
+        }
+    }
+
+    /// What the build is made from, when it is recorded.
+    pub fn inputs(&self) -> Option<&Inputs> {
+        self.inputs.as_ref()
+    }
+
+    pub fn is_recording(&self) -> bool {
+        self.memo.is_some()
+    }
+
+    fn with(&self, f: impl FnOnce(&mut Memo)) {
+        if let Some(memo) = &self.memo {
+            if let Ok(mut m) = memo.lock() {
+                f(&mut m);
+            }
+        }
+    }
+
+    /// Every activity's card and its HTML, and every provider's activities.
+    pub fn cards(&self, deriver: &Deriver, card_html: &[String]) {
+        if !self.is_recording() {
+            return;
+        }
+        let dir = deriver.dir;
+        let mut venues: Vec<Vec<String>> = vec![Vec::new(); dir.activities.len()];
+        for (v, activities) in deriver.venue_activities().iter().enumerate() {
+            for &a in activities {
+                venues[a].push(dir.venues[v].id.clone());
+            }
+        }
+        self.with(|m| {
+            for p in &dir.providers {
+                let ids = p
+                    .activities
+                    .iter()
+                    .map(|&i| dir.activities[i].id.clone())
+                    .collect();
+                m.providers.insert(p.file.clone(), (p.id.clone(), ids));
+            }
+            for (i, (a, venues)) in dir.activities.iter().zip(venues).enumerate() {
+                m.activities.insert(
+                    a.id.clone(),
+                    ActivityMemo {
+                        card: deriver.cards()[i].clone(),
+                        card_html: card_html[i].clone(),
+                        card_pictures: deriver.card_pictures(i).to_vec(),
+                        venues,
+                    },
+                );
+            }
+        });
+    }
+
+    /// The files a listing's page made (now or, kept, last time) and the pictures it shows.
+    pub fn listing(&self, listing: Listing, files: Vec<String>, pictures: Vec<String>) {
+        self.with(|m| {
+            m.listings.insert(listing, Made { files, pictures });
+        });
+    }
+
+    /// The key of a page every build derives.
+    pub fn page_key(&self, path: &str, key: u64) {
+        self.with(|m| {
+            m.page_keys.insert(path.to_string(), key);
+        });
+    }
+
+    /// Every picture the site shows.
+    pub fn pictures(&self, used: Vec<Picture>) {
+        self.with(|m| {
+            m.pictures = used.into_iter().map(|p| (p.file_name.clone(), p)).collect();
+        });
+    }
+
+    /// The memo, once the build succeeded; None when nothing was recorded.
+    pub fn finish(self) -> Option<Memo> {
+        let mut memo = self.memo?.into_inner().unwrap_or_else(|e| e.into_inner());
+        memo.inputs = self.inputs;
+        Some(memo)
+    }
+}
+
+/// The listing a job's page belongs to, if it is a listing's own page.
+pub fn listing_of(dir: &Directory, job: PageJob) -> Option<Listing> {
+    Some(match job {
+        PageJob::Activity(i) => Listing::Activity(dir.activities[i].id.clone()),
+        PageJob::Provider(i) => Listing::Provider(dir.providers[i].id.clone()),
+        PageJob::Venue(i) => Listing::Venue(dir.venues[i].id.clone()),
+        PageJob::ChangingPlace(i) => Listing::ChangingPlace(dir.changing_places[i].id.clone()),
+        _ => return None,
+    })
+}
+
+/// A hash of everything a page is rendered from: its template, its values, its structured
+/// data and the cards it lists.
+pub fn page_key(page: &crate::site::PageSpec, values: &[u8], json_ld: &str, cards: &[u64]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(page.template.as_bytes());
+    h.update(&[0]);
+    h.update(values);
+    h.update(&[0]);
+    h.update(json_ld.as_bytes());
+    for c in cards {
+        h.update(&c.to_le_bytes());
+    }
+    h.digest()
+}
