@@ -33,6 +33,7 @@ use content::load::LoadCache;
 use content::Directory;
 use diagnostics::{Diagnostic, Diagnostics};
 use jiff::civil::Date;
+use output::Sink as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -150,7 +151,7 @@ pub fn build_cached(
     let staging = output::Staging::new(output).map_err(BuildError::Output)?;
     // A new site keeps nothing from the last one, so the last memo does not apply.
     reuse.memo = incremental::Memo::default();
-    build_into(options, reuse, staging, output::Staging::commit)
+    build_into(options, reuse, staging, output::Staging::commit, None)
 }
 
 /// Rebuilds over a site that `published` describes (from the last build's report), writing
@@ -170,15 +171,44 @@ pub fn rebuild_changed(
         reuse,
         output::Update::new(output, published),
         output::Update::apply,
+        None,
     )
 }
 
+/// `rebuild_changed`, publishing the search index (the slowest part of a rebuild after an
+/// edit) after everything else: `pages_published` is called with the report of the pages
+/// and exports once they are published, so `serve` can reload open pages before the index
+/// is done. The site it ends with is the same.
+pub fn rebuild_changed_pages_first(
+    options: &Options,
+    output: &Path,
+    published: output::Fingerprints,
+    reuse: &mut Reuse,
+    pages_published: &dyn Fn(&BuildReport),
+) -> Result<BuildReport, BuildError> {
+    refuse_unsafe_output(options, output)?;
+    build_into(
+        options,
+        reuse,
+        output::Update::new(output, published),
+        output::Update::apply,
+        Some((output, pages_published)),
+    )
+}
+
+/// The output folder, and what to call once the pages are published, for a rebuild that
+/// publishes the search index last.
+type IndexAfter<'a> = (&'a Path, &'a dyn Fn(&BuildReport));
+
 /// Checks, renders into `sink`, then `finish`es it (a swap or an update) on success only.
+/// With `index_after`, the search index is made and published after the rest (see
+/// `rebuild_changed_pages_first`).
 fn build_into<S: output::Sink>(
     options: &Options,
     reuse: &mut Reuse,
     sink: S,
     finish: impl FnOnce(S) -> std::io::Result<output::Written>,
+    index_after: Option<IndexAfter>,
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let progress = progress::Progress::for_terminal();
@@ -196,18 +226,16 @@ fn build_into<S: output::Sink>(
         &sink,
         &reuse.memo,
         &next,
+        index_after.is_none(),
     )
-    .map_err(|e| match e {
-        render::RenderError::Theme(errors) => BuildError::Theme(errors),
-        render::RenderError::Write(e) => BuildError::Output(e),
-    })?;
+    .map_err(render_error)?;
     let written = timings
         .time("publish", || finish(sink))
         .map_err(BuildError::Output)?;
     // The site now is what this build made: the next rebuild reuses it.
     reuse.memo = next.finish().unwrap_or_default();
     timings.add("total", started.elapsed());
-    Ok(BuildReport {
+    let mut report = BuildReport {
         pages: written.pages,
         files: written.files,
         bytes: written.bytes,
@@ -216,9 +244,36 @@ fn build_into<S: output::Sink>(
         kept: written.kept,
         published: written.fingerprints,
         warnings: diagnostics,
-        timings: timings.0,
+        timings: timings.0.clone(),
         search_page,
-    })
+    };
+    let Some((output, pages_published)) = index_after else {
+        return Ok(report);
+    };
+    pages_published(&report);
+    let stage = Instant::now();
+    let update = output::Update::new(output, std::mem::take(&mut report.published));
+    update
+        .keep_where(&|path| !search::is_index_file(path))
+        .map_err(BuildError::Output)?;
+    render::search_files(&dir, &update).map_err(render_error)?;
+    let written = update.apply().map_err(BuildError::Output)?;
+    report.changed += written.changed;
+    report.removed += written.removed;
+    report.published = written.fingerprints;
+    report.files = written.files;
+    report.bytes = written.bytes;
+    report.timings.retain(|(stage, _)| *stage != "total");
+    report.timings.push(("index", stage.elapsed()));
+    report.timings.push(("total", started.elapsed()));
+    Ok(report)
+}
+
+fn render_error(e: render::RenderError) -> BuildError {
+    match e {
+        render::RenderError::Theme(errors) => BuildError::Theme(errors),
+        render::RenderError::Write(e) => BuildError::Output(e),
+    }
 }
 
 /// The output folder is replaced wholesale, so it must never be (or hold) the listings, the

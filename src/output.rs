@@ -21,6 +21,14 @@ pub trait Sink: Sync {
             "{path} cannot be kept: this build makes a new site"
         )))
     }
+
+    /// Keeps every published file whose path `which` accepts.
+    fn keep_where(&self, which: &dyn Fn(&str) -> bool) -> io::Result<()> {
+        let _ = which;
+        Err(io::Error::other(
+            "published files cannot be kept: this build makes a new site",
+        ))
+    }
 }
 
 /// A staging folder filling up with the new site; dropped without `commit`, it is removed.
@@ -261,6 +269,23 @@ impl Sink for Update {
     }
 
     fn keep(&self, path: &str) -> io::Result<()> {
+        self.leave(path)?;
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn keep_where(&self, which: &dyn Fn(&str) -> bool) -> io::Result<()> {
+        // Left in place for another step to replace, not reused: not counted as kept.
+        for path in self.published.keys().filter(|p| which(p)) {
+            self.leave(path)?;
+        }
+        Ok(())
+    }
+}
+
+impl Update {
+    /// Leaves the published file at `path` in the site as it is.
+    fn leave(&self, path: &str) -> io::Result<()> {
         let Some(&published) = self.published.get(path) else {
             return Err(io::Error::other(format!(
                 "{path} was to be kept, but the published site does not have it"
@@ -270,7 +295,6 @@ impl Sink for Update {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
         self.bytes.fetch_add(published.len, Ordering::Relaxed);
-        self.kept.fetch_add(1, Ordering::Relaxed);
         self.fingerprints
             .lock()
             .map_err(|_| io::Error::other("a rendering thread failed"))?

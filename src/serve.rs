@@ -81,57 +81,44 @@ pub fn serve(options: Options, output: PathBuf, port: u16, watch: bool) -> Resul
 }
 
 /// Builds into `output` and, when it worked, swaps in what the server answers from. After
-/// the first build only new and changed files are written (`rebuild_changed`).
-/// `cache` holds the listings read last time, so only changed files are read again.
+/// the first build only new and changed files are written, and open pages reload as soon
+/// as the pages are published, before the search index is rebuilt
+/// (`rebuild_changed_pages_first`). `cache` holds what the last build read and made, so
+/// only what an edit touched is read and made again.
 pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Reuse) {
     let started = std::time::Instant::now();
     let published = shared
         .read()
         .ok()
         .and_then(|live| live.as_ref().map(|l| l.published.clone()));
+    // Set once open pages have reloaded for this rebuild's pages: the search index that
+    // follows does not show on pages, so it needs no second reload.
+    let reloaded = std::cell::Cell::new(false);
+    let pages_published = |report: &crate::BuildReport| {
+        eprintln!(
+            "Pages ready in {} ms; updating the search index…",
+            started.elapsed().as_millis()
+        );
+        publish(output, shared, report, true);
+        reloaded.set(true);
+    };
     let result = match published {
-        Some(published) => crate::rebuild_changed(options, output, published, cache),
+        Some(published) => {
+            crate::rebuild_changed_pages_first(options, output, published, cache, &pages_published)
+        }
         None => crate::build_cached(options, output, cache),
     };
     match result {
-        Ok(report) => match SearchIndex::open(output) {
-            Ok(index) => {
-                eprintln!(
-                    "Built {} pages: {} files written, {} removed, in {} ms.",
-                    report.pages,
-                    report.changed,
-                    report.removed,
-                    started.elapsed().as_millis()
-                );
-                let base_url = report
-                    .search_page
-                    .context
-                    .get("site")
-                    .and_then(|s| s.get("base_url"))
-                    .and_then(|u| u.as_str())
-                    .unwrap_or("/");
-                let root = crate::site::url_path(base_url);
-                if let Ok(mut live) = shared.write() {
-                    let reload = live.as_ref().and_then(|l| l.reload.clone());
-                    // Open pages reload when the site changed, or to clear shown errors.
-                    let stale = report.changed + report.removed > 0
-                        || live.as_ref().is_some_and(|l| l.failure.is_some());
-                    *live = Some(Live {
-                        site: output.to_path_buf(),
-                        search_page: report.search_page,
-                        index,
-                        root,
-                        failure: None,
-                        published: report.published,
-                        reload: reload.clone(),
-                    });
-                    if let Some(reload) = reload.filter(|_| stale) {
-                        reload.bump();
-                    }
-                }
-            }
-            Err(e) => set_failure(shared, e),
-        },
+        Ok(report) => {
+            eprintln!(
+                "Built {} pages: {} files written, {} removed, in {} ms.",
+                report.pages,
+                report.changed,
+                report.removed,
+                started.elapsed().as_millis()
+            );
+            publish(output, shared, &report, !reloaded.get());
+        }
         Err(e) => {
             let text = match e {
                 BuildError::Content(diags) => diags
@@ -145,6 +132,41 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Re
             };
             eprintln!("The rebuild failed; still serving the last good site.\n{text}");
             set_failure(shared, text);
+        }
+    }
+}
+
+/// Serves what `report` says the site folder now holds, with its search index, and (with
+/// `reload`) reloads open pages when the site changed or shown errors are cleared.
+fn publish(output: &Path, shared: &Shared, report: &crate::BuildReport, may_reload: bool) {
+    let index = match SearchIndex::open(output) {
+        Ok(index) => index,
+        Err(e) => return set_failure(shared, e),
+    };
+    let base_url = report
+        .search_page
+        .context
+        .get("site")
+        .and_then(|s| s.get("base_url"))
+        .and_then(|u| u.as_str())
+        .unwrap_or("/");
+    let root = crate::site::url_path(base_url);
+    if let Ok(mut live) = shared.write() {
+        let reload = live.as_ref().and_then(|l| l.reload.clone());
+        let stale = may_reload
+            && (report.changed + report.removed > 0
+                || live.as_ref().is_some_and(|l| l.failure.is_some()));
+        *live = Some(Live {
+            site: output.to_path_buf(),
+            search_page: report.search_page.clone(),
+            index,
+            root,
+            failure: None,
+            published: report.published.clone(),
+            reload: reload.clone(),
+        });
+        if let Some(reload) = reload.filter(|_| stale) {
+            reload.bump();
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Rebuilding over a published site (`signpost serve` after an edit) writes only what
 //! changed, and the result is byte for byte the site a full build of the same content makes.
 
-use signpost::{build, rebuild_changed, Options};
+use signpost::{build, rebuild_changed, rebuild_changed_pages_first, Options};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -187,7 +187,13 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
     for (what, step) in steps {
         step(&content);
         let started = Instant::now();
-        let report = rebuild_changed(&options(&content), &site, published, &mut cache)
+        // As `serve` does: pages first, then the search index. What the site holds when the
+        // pages are published is compared with the full build too.
+        let pages_first = std::cell::RefCell::new(None);
+        let report =
+            rebuild_changed_pages_first(&options(&content), &site, published, &mut cache, &|_| {
+                *pages_first.borrow_mut() = Some(tree(&site))
+            })
             .unwrap_or_else(|e| panic!("after {what}: {e:?}"));
         println!(
             "{what}: {} of {} files written, {} removed, {} kept, in {} ms",
@@ -200,6 +206,17 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
         let full = tmp.path().join("full");
         build(&options(&content), &full).unwrap();
         assert_same_site(&site, &full, what);
+        let without_index = |files: BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+            files
+                .into_iter()
+                .filter(|(path, _)| !signpost::search::is_index_file(path))
+                .collect()
+        };
+        let at_pages = pages_first.take().expect("the pages were published first");
+        assert!(
+            without_index(at_pages) == without_index(tree(&full)),
+            "after {what}: once the pages are published, all but the search index is done"
+        );
         match what {
             "nothing changed" => assert_eq!((report.changed, report.removed), (0, 0)),
             // Settings every page may show: everything is made again.

@@ -33,6 +33,7 @@ struct Globals<'a> {
 }
 
 /// The search page's template and context, kept so the server can render it with results.
+#[derive(Clone)]
 pub struct SearchPage {
     pub tera: std::sync::Arc<tera::Tera>,
     pub context: tera::Context,
@@ -79,7 +80,9 @@ fn theme_error(e: String) -> RenderError {
 /// stage (templates, CSS, derive, render, exports, index) in `timings`.
 ///
 /// What `last` (the memo of the build before) says is unchanged is kept rather than made
-/// again, and `next` records this build for the one after (see `incremental`).
+/// again, and `next` records this build for the one after (see `incremental`). Without
+/// `search_index`, the published search index is kept, to be replaced by `search_files`.
+#[allow(clippy::too_many_arguments)]
 pub fn render_into(
     dir: &Directory,
     theme: &Path,
@@ -88,6 +91,7 @@ pub fn render_into(
     sink: &dyn Sink,
     last: &Memo,
     next: &Recorder,
+    search_index: bool,
 ) -> Result<SearchPage, RenderError> {
     let stage = std::time::Instant::now();
     let templates = theme.join("templates");
@@ -269,16 +273,11 @@ pub fn render_into(
     // Rendering and writing pages, pictures and images; deriving is counted above.
     timings.add("render", started.elapsed() - derive_time);
     timings.time("exports", || crate::export::write(dir, sink))?;
-    let stage = std::time::Instant::now();
-    let search_docs = crate::search::documents::documents(dir);
-    let values = crate::search::query::FilterValues::from_directory(dir);
-    for f in crate::search::index::build_files(&search_docs, &values).map_err(theme_error)? {
-        sink.put(f)?;
+    if search_index {
+        timings.time("index", || search_files(dir, sink))?;
+    } else {
+        sink.keep_where(&crate::search::is_index_file)?;
     }
-    for f in crate::search::static_export::files(&search_docs, &values) {
-        sink.put(f)?;
-    }
-    timings.add("index", stage.elapsed());
     let stage = std::time::Instant::now();
     sink.put(OutFile {
         path: "sitemap.xml".into(),
@@ -307,6 +306,19 @@ fn key_of(page: &mut crate::site::PageSpec, json_ld: &str, card_keys: &[u64]) ->
     page.context = tera::Context::from_value(values).ok()?;
     let cards: Vec<u64> = page.cards.iter().map(|&i| card_keys[i]).collect();
     Some(incremental::page_key(page, &bytes?, json_ld, &cards))
+}
+
+/// The search index: the server's (tantivy) and the one the page script reads.
+pub fn search_files(dir: &Directory, sink: &dyn Sink) -> Result<(), RenderError> {
+    let search_docs = crate::search::documents::documents(dir);
+    let values = crate::search::query::FilterValues::from_directory(dir);
+    for f in crate::search::index::build_files(&search_docs, &values).map_err(theme_error)? {
+        sink.put(f)?;
+    }
+    for f in crate::search::static_export::files(&search_docs, &values) {
+        sink.put(f)?;
+    }
+    Ok(())
 }
 
 /// Renders one page and writes it; returns what went wrong, if anything.
