@@ -133,6 +133,8 @@ pub fn render_into(
     })
     .map_err(RenderError::Theme)?;
     next.cards(&deriver, &card_html);
+    timings.add("cards", stage.elapsed());
+    let stage = std::time::Instant::now();
     // Pages every build derives are kept when their key is unchanged (see `incremental`).
     let keyed = plan.same_context || next.is_recording();
     let card_keys: Vec<u64> = if keyed {
