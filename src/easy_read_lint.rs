@@ -272,12 +272,13 @@ pub fn generated_lines(dir: &Directory) -> Vec<Diagnostic> {
                 continue;
             }
             for f in lint(&line.text, &line.picture, lists) {
+                let at = a.position();
                 out.push(
                     Diagnostic::error(
                         &provider.file,
                         format!("Signpost's Easy Read line \"{}\": {}", line.text, f.text()),
                     )
-                    .at(a.line, a.column)
+                    .at(at.line, at.column)
                     .field(&a.field)
                     .help(format!(
                         "{}; the line is written from this activity's data, the vocabulary and its venues",

@@ -232,14 +232,12 @@ fn validate_semantics(
             }
             let sessions = c.activity(p, &path, a, &venue_index);
             indexes.push(activities.len());
-            let at = p.positions.key(&path);
             activities.push(Activity {
                 id,
                 provider: pi,
                 data: a.clone(),
                 sessions,
-                line: at.line,
-                column: at.column,
+                positions: p.positions.clone(),
                 field: path.clone(),
             });
         }
