@@ -8,6 +8,7 @@
 use crate::content::model::Jargon;
 use crate::content::Directory;
 use crate::diagnostics::Diagnostic;
+use rayon::prelude::*;
 
 /// Longest Easy Read line, in words.
 pub const MAX_WORDS: usize = 15;
@@ -264,30 +265,37 @@ pub fn generated_lines(dir: &Directory) -> Vec<Diagnostic> {
         jargon: &dir.vocabulary.jargon,
         acronyms: &dir.vocabulary.acronyms,
     };
-    let mut out = Vec::new();
-    for a in &dir.activities {
-        let provider = &dir.providers[a.provider];
-        for line in crate::easy_read::activity_lines(dir, a) {
-            if line.own {
-                continue;
+    // Each activity's lines are independent: lint them in parallel, keeping activity order.
+    let per_activity: Vec<Vec<Diagnostic>> = dir
+        .activities
+        .par_iter()
+        .map(|a| {
+            let provider = &dir.providers[a.provider];
+            let mut out = Vec::new();
+            for line in crate::easy_read::activity_lines(dir, a) {
+                if line.own {
+                    continue;
+                }
+                for f in lint(&line.text, &line.picture, lists) {
+                    let at = a.position();
+                    out.push(
+                        Diagnostic::error(
+                            &provider.file,
+                            format!("Signpost's Easy Read line \"{}\": {}", line.text, f.text()),
+                        )
+                        .at(at.line, at.column)
+                        .field(&a.field)
+                        .help(format!(
+                            "{}; the line is written from this activity's data, the vocabulary and its venues",
+                            f.help
+                        )),
+                    );
+                }
             }
-            for f in lint(&line.text, &line.picture, lists) {
-                out.push(
-                    Diagnostic::error(
-                        &provider.file,
-                        format!("Signpost's Easy Read line \"{}\": {}", line.text, f.text()),
-                    )
-                    .at(a.line, a.column)
-                    .field(&a.field)
-                    .help(format!(
-                        "{}; the line is written from this activity's data, the vocabulary and its venues",
-                        f.help
-                    )),
-                );
-            }
-        }
-    }
-    out
+            out
+        })
+        .collect();
+    per_activity.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

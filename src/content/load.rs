@@ -5,7 +5,7 @@
 use super::model::{
     ChangingPlaceFile, PageFile, ProviderFile, SiteFile, VenueFile, VocabularyFile,
 };
-use super::positions::{child_index, child_key, PositionMap};
+use super::positions::{child_index, child_key, PositionMap, Positions};
 use super::schema_check;
 use crate::diagnostics::{relative_name, Diagnostic, Diagnostics};
 use rayon::prelude::*;
@@ -24,7 +24,8 @@ pub struct Loaded<T> {
     pub data: T,
     /// The Markdown after the front matter (empty for YAML files).
     pub body: String,
-    pub positions: PositionMap,
+    /// Where each field is, read only when a message needs it.
+    pub positions: Positions,
     /// Fields that had schema errors and hold placeholders: later checks skip them.
     pub tainted: Vec<String>,
 }
@@ -471,7 +472,7 @@ fn parse_file<T: DeserializeOwned>(
             return None;
         }
     };
-    let positions = PositionMap::new(yaml, first_line);
+    let positions = Positions::new(yaml.to_string(), first_line);
     if value.is_null() {
         diags.push(
             Diagnostic::error(rel, "this file has no fields")

@@ -130,8 +130,15 @@ pub struct Activity {
     pub sessions: Vec<Session>,
     /// Where the activity starts in its provider's file, for messages about it.
     pub field: String,
-    pub line: usize,
-    pub column: usize,
+    /// Its provider file's field positions, read only if a message needs them.
+    pub positions: positions::Positions,
+}
+
+impl Activity {
+    /// Where the activity starts in its provider's file.
+    pub fn position(&self) -> positions::Position {
+        self.positions.key(&self.field)
+    }
 }
 
 #[derive(Debug)]

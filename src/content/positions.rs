@@ -3,8 +3,12 @@
 //! serde gives us typed values but forgets positions; this second, event-level read of the
 //! same text records, for every field path (`activities[0].sessions[1].day`), where its key
 //! and its value start.
+//!
+//! Most files never produce a diagnostic, so [`Positions`] keeps the text and reads it
+//! for positions only the first time a message asks.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
@@ -68,6 +72,54 @@ impl PositionMap {
                 None => return self.values.get("").copied().unwrap_or_default(),
             }
         }
+    }
+}
+
+/// One document's text, read for positions on first use. Cheap to clone (copies share the
+/// text and the map) and usable from several threads.
+#[derive(Clone)]
+pub struct Positions(Arc<LazyMap>);
+
+struct LazyMap {
+    text: String,
+    first_line: usize,
+    map: OnceLock<PositionMap>,
+}
+
+impl Positions {
+    /// Keeps `text`, whose first line is line `first_line` of its file.
+    pub fn new(text: String, first_line: usize) -> Positions {
+        Positions(Arc::new(LazyMap {
+            text,
+            first_line,
+            map: OnceLock::new(),
+        }))
+    }
+
+    /// The map of every field, read now if no one asked before.
+    pub fn map(&self) -> &PositionMap {
+        let lazy = &*self.0;
+        lazy.map
+            .get_or_init(|| PositionMap::new(&lazy.text, lazy.first_line))
+    }
+
+    /// Where the value at `path` starts (see [`PositionMap::value`]).
+    pub fn value(&self, path: &str) -> Position {
+        self.map().value(path)
+    }
+
+    /// Where the key of `path` starts (see [`PositionMap::key`]).
+    pub fn key(&self, path: &str) -> Position {
+        self.map().key(path)
+    }
+}
+
+impl std::fmt::Debug for Positions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Positions")
+            .field("first_line", &self.0.first_line)
+            .field("read", &self.0.map.get().is_some())
+            .finish()
     }
 }
 
@@ -231,5 +283,15 @@ mod tests {
             map.value("activities[0].sessions[0].end"),
             Position { line: 6, column: 9 }
         );
+    }
+
+    #[test]
+    fn lazy_positions_read_on_first_use_and_share_the_map() {
+        let lazy = Positions::new(DOC.to_string(), 1);
+        let copy = lazy.clone();
+        assert!(copy.0.map.get().is_none());
+        assert_eq!(lazy.value("name"), Position { line: 1, column: 7 });
+        assert!(copy.0.map.get().is_some());
+        assert_eq!(copy.key("activities"), Position { line: 2, column: 1 });
     }
 }

@@ -8,7 +8,7 @@ use super::model::TIME_PATTERN;
 use super::model::{
     ChangingPlaceFile, PageFile, ProviderFile, SiteFile, VenueFile, VocabularyFile,
 };
-use super::positions::{child_index, child_key, PositionMap};
+use super::positions::{child_index, child_key, Positions};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::schedule::{parse_date, parse_time};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -109,7 +109,7 @@ fn compiled(kind: &str) -> &'static Compiled {
 }
 
 /// Checks `instance` (one file's YAML as JSON) and returns its problems.
-pub fn check(kind: &str, instance: &Value, file: &str, positions: &PositionMap) -> Vec<Diagnostic> {
+pub fn check(kind: &str, instance: &Value, file: &str, positions: &Positions) -> Vec<Diagnostic> {
     let compiled = compiled(kind);
     let mut out = Vec::new();
     for error in compiled.validator.iter_errors(instance) {
@@ -226,7 +226,7 @@ pub fn check(kind: &str, instance: &Value, file: &str, positions: &PositionMap) 
 
 fn type_error(
     file: &str,
-    positions: &PositionMap,
+    positions: &Positions,
     path: &str,
     key: &str,
     expected: &str,

@@ -2,13 +2,14 @@
 //! dates, duplicate ids and web addresses, photos. Produces the validated [`Directory`].
 
 use super::load::{field, item, Loaded, RawContent};
-use super::model::{Every, Status, Term};
+use super::model::{ActivityFile, Every, ProviderFile, Status, Term};
 use super::{Activity, ChangingPlace, Directory, Page, Provider, Venue, VocabKind, Vocabulary};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::easy_read_lint;
 use crate::pictures::{self, Picture};
 use crate::schedule::{self, weekday_of, Change, ChangeKind, Recurrence, Session};
 use jiff::civil::Date;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
@@ -41,12 +42,12 @@ pub const EASY_READ_MAX_WORDS: usize = crate::easy_read_lint::MAX_WORDS;
 pub const REVIEW_MONTHS: i32 = 12;
 
 struct Checker<'a> {
-    diags: &'a mut Diagnostics,
+    diags: Diagnostics,
     theme: &'a Path,
     images: &'a BTreeSet<String>,
     unreadable: &'a BTreeSet<String>,
     pictures: HashMap<String, Picture>,
-    vocabulary: Option<Vocabulary>,
+    vocabulary: Option<&'a Vocabulary>,
 }
 
 /// Checks everything `load` read and builds the directory, or returns None when there were
@@ -104,35 +105,42 @@ fn validate_semantics(
     let images = raw.images.clone();
     let unreadable = raw.unreadable.clone();
     let mut c = Checker {
-        diags,
+        diags: Diagnostics::default(),
         theme,
         images: &images,
         unreadable: &unreadable,
         pictures: HashMap::new(),
         vocabulary: None,
     };
-    if let Some(v) = &raw.vocabulary {
-        c.vocabulary = Some(c.vocabulary_file(v));
-    }
+    let vocabulary = raw.vocabulary.as_ref().map(|v| c.vocabulary_file(v));
+    // The rest of the checks look terms up in the vocabulary just checked.
+    let mut c = Checker {
+        vocabulary: vocabulary.as_ref(),
+        ..c
+    };
     if let Some(site) = &raw.site {
         c.site(site);
     }
     check_ids(
-        c.diags,
+        &mut c.diags,
         "providers",
         raw.providers.iter().map(|f| (&f.id, &f.file)),
     );
     check_ids(
-        c.diags,
+        &mut c.diags,
         "venues",
         raw.venues.iter().map(|f| (&f.id, &f.file)),
     );
     check_ids(
-        c.diags,
+        &mut c.diags,
         "changing-places",
         raw.changing_places.iter().map(|f| (&f.id, &f.file)),
     );
-    check_ids(c.diags, "pages", raw.pages.iter().map(|f| (&f.id, &f.file)));
+    check_ids(
+        &mut c.diags,
+        "pages",
+        raw.pages.iter().map(|f| (&f.id, &f.file)),
+    );
 
     let venue_index: HashMap<String, usize> = raw
         .venues
@@ -169,86 +177,44 @@ fn validate_semantics(
         }
     }
 
-    // Providers and their activities.
+    // Providers and their activities: each provider's own checks run in parallel, then
+    // the results are taken in file order for the checks across files (activity ids), so
+    // messages and the directory are the same as checking one file after another.
+    let checked = c.providers(&raw.providers, today, &venue_index);
     let mut providers = Vec::new();
     let mut activities = Vec::new();
     let mut activity_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for (pi, p) in raw.providers.iter().enumerate() {
-        let reviewed = c.date(p, "reviewed", &p.data.reviewed);
-        if let Some(r) = reviewed {
-            if r > today {
-                c.diags.push(
-                    p.error_at("reviewed", format!("{r} is in the future"))
-                        .help("give the date the listing was last checked"),
-                );
-            } else if r
-                .checked_add(jiff::Span::new().months(REVIEW_MONTHS))
-                .is_ok_and(|due| due < today)
-            {
-                c.diags.push(
-                    p.warning_at("reviewed", format!("this listing has not been reviewed for over 12 months (last reviewed {r})"))
-                        .help("check the listing with the provider, then update `reviewed:`"),
-                );
-            }
-        }
-        c.contact_fields(p, p.data.email.as_deref(), p.data.website.as_deref());
-        if p.data.activities.is_empty() {
-            c.diags.push(
-                p.error_at("activities", "a provider needs at least one activity")
-                    .help("add an activity under `activities:`"),
-            );
-        }
+    for (pi, (p, checked)) in raw.providers.into_iter().zip(checked).enumerate() {
+        c.diags.extend(checked.diags);
         let mut indexes = Vec::new();
-        for (ai, a) in p.data.activities.iter().enumerate() {
-            let path = item("activities", ai);
-            let id = match &a.id {
-                Some(id) => {
-                    c.slug(p, &field(&path, "id"), id);
-                    id.clone()
-                }
-                None => slugify(&a.name),
-            };
-            // Where an id problem is reported: the `id:` given, or the name it was made from.
-            let id_at = field(&path, if a.id.is_some() { "id" } else { "name" });
-            let id_error = |message: String| {
-                let pos = p.positions.value(&id_at);
-                Diagnostic::error(&p.file, message)
-                    .at(pos.line, pos.column)
-                    .field(&id_at)
-            };
-            if crate::site::is_page_id(&id) {
+        for a in checked.activities {
+            c.diags.extend(a.id_diags);
+            if let Some((other_file, other_path)) = activity_ids.get(&a.id) {
+                let id = &a.id;
                 c.diags.push(
-                    id_error(format!("the activity id \"{id}\" would clash with page {} of the list of all activities, at /activities/{id}/", &id[5..]))
-                        .help(format!("give the activity an `id:` that is not \"page-\" and a number, such as `id: {id}-group`")),
-                );
-            }
-            if let Some((other_file, other_path)) = activity_ids.get(&id) {
-                c.diags.push(
-                    id_error(format!("the activity id \"{id}\" is already used by {other_file} ({other_path}), so both would have the address /activities/{id}/"))
+                    id_error(&p, &a.id_at, format!("the activity id \"{id}\" is already used by {other_file} ({other_path}), so both would have the address /activities/{id}/"))
                         .help("give one of them a different `id:`"),
                 );
             } else {
-                activity_ids.insert(id.clone(), (p.file.clone(), path.clone()));
+                activity_ids.insert(a.id.clone(), (p.file.clone(), a.path.clone()));
             }
-            let sessions = c.activity(p, &path, a, &venue_index);
+            c.diags.extend(a.diags);
             indexes.push(activities.len());
-            let at = p.positions.key(&path);
             activities.push(Activity {
-                id,
+                id: a.id,
                 provider: pi,
-                data: a.clone(),
-                sessions,
-                line: at.line,
-                column: at.column,
-                field: path.clone(),
+                data: a.data,
+                sessions: a.sessions,
+                positions: p.positions.clone(),
+                field: a.path,
             });
         }
         providers.push(Provider {
-            id: p.id.clone(),
-            file: p.file.clone(),
-            data: p.data.clone(),
-            description_md: p.body.clone(),
-            reviewed: reviewed.unwrap_or(today),
+            id: p.id,
+            file: p.file,
+            data: p.data,
+            description_md: p.body,
+            reviewed: checked.reviewed.unwrap_or(today),
             activities: indexes,
         });
     }
@@ -278,10 +244,13 @@ fn validate_semantics(
         });
     }
 
-    if c.diags.has_errors() {
+    let pictures = c.pictures;
+    let has_errors = c.diags.has_errors();
+    diags.extend(c.diags);
+    if has_errors {
         return None;
     }
-    let (Some(site), Some(vocabulary)) = (raw.site, c.vocabulary) else {
+    let (Some(site), Some(vocabulary)) = (raw.site, vocabulary) else {
         return None;
     };
     Some(Directory {
@@ -294,10 +263,41 @@ fn validate_semantics(
         changing_places,
         pages,
         images: raw.images,
-        pictures: c.pictures,
+        pictures,
         today,
         venue_index,
     })
+}
+
+/// One provider's own checks; those across files are made afterwards, in file order.
+struct ProviderChecked {
+    reviewed: Option<Date>,
+    /// Problems with the provider's own fields, reported before its activities'.
+    diags: Vec<Diagnostic>,
+    activities: Vec<ActivityChecked>,
+}
+
+/// One activity's own checks, and what the directory keeps of it.
+struct ActivityChecked {
+    id: String,
+    /// `activities[N]`.
+    path: String,
+    /// Where id problems are reported: the `id:` given, or the name it was made from.
+    id_at: String,
+    /// Problems with the id itself, reported before the check that it is unique.
+    id_diags: Vec<Diagnostic>,
+    /// The rest of the activity's problems.
+    diags: Vec<Diagnostic>,
+    data: ActivityFile,
+    sessions: Vec<Session>,
+}
+
+/// An error about an activity's id, at `id_at`.
+fn id_error(p: &Loaded<ProviderFile>, id_at: &str, message: String) -> Diagnostic {
+    let pos = p.positions.value(id_at);
+    Diagnostic::error(&p.file, message)
+        .at(pos.line, pos.column)
+        .field(id_at)
 }
 
 /// Ids must be slugs and unique within their folder (sub-folders could repeat a name).
@@ -365,6 +365,120 @@ pub fn word_count(text: &str) -> usize {
 }
 
 impl Checker<'_> {
+    /// Checks every provider in parallel, each part of the list with its own checker; the
+    /// results come back in file order and the pictures found join this checker's.
+    fn providers(
+        &mut self,
+        providers: &[Loaded<ProviderFile>],
+        today: Date,
+        venues: &HashMap<String, usize>,
+    ) -> Vec<ProviderChecked> {
+        let parts: Vec<(HashMap<String, Picture>, Vec<ProviderChecked>)> = providers
+            .par_iter()
+            .fold(
+                || (self.helper(), Vec::new()),
+                |(mut checker, mut out), p| {
+                    out.push(checker.provider(p, today, venues));
+                    (checker, out)
+                },
+            )
+            .map(|(checker, out)| (checker.pictures, out))
+            .collect();
+        let mut all = Vec::with_capacity(providers.len());
+        for (pictures, checked) in parts {
+            for (name, picture) in pictures {
+                self.pictures.entry(name).or_insert(picture);
+            }
+            all.extend(checked);
+        }
+        all
+    }
+
+    /// A checker for work done on another thread: it starts with the pictures known so far
+    /// and keeps its own diagnostics.
+    fn helper(&self) -> Self {
+        Checker {
+            diags: Diagnostics::default(),
+            theme: self.theme,
+            images: self.images,
+            unreadable: self.unreadable,
+            pictures: self.pictures.clone(),
+            vocabulary: self.vocabulary,
+        }
+    }
+
+    fn provider(
+        &mut self,
+        p: &Loaded<ProviderFile>,
+        today: Date,
+        venues: &HashMap<String, usize>,
+    ) -> ProviderChecked {
+        let reviewed = self.date(p, "reviewed", &p.data.reviewed);
+        if let Some(r) = reviewed {
+            if r > today {
+                self.diags.push(
+                    p.error_at("reviewed", format!("{r} is in the future"))
+                        .help("give the date the listing was last checked"),
+                );
+            } else if r
+                .checked_add(jiff::Span::new().months(REVIEW_MONTHS))
+                .is_ok_and(|due| due < today)
+            {
+                self.diags.push(
+                    p.warning_at("reviewed", format!("this listing has not been reviewed for over 12 months (last reviewed {r})"))
+                        .help("check the listing with the provider, then update `reviewed:`"),
+                );
+            }
+        }
+        self.contact_fields(p, p.data.email.as_deref(), p.data.website.as_deref());
+        if p.data.activities.is_empty() {
+            self.diags.push(
+                p.error_at("activities", "a provider needs at least one activity")
+                    .help("add an activity under `activities:`"),
+            );
+        }
+        let diags = self.take_diags();
+        let mut activities = Vec::new();
+        for (ai, a) in p.data.activities.iter().enumerate() {
+            let path = item("activities", ai);
+            let id = match &a.id {
+                Some(id) => {
+                    self.slug(p, &field(&path, "id"), id);
+                    id.clone()
+                }
+                None => slugify(&a.name),
+            };
+            let id_at = field(&path, if a.id.is_some() { "id" } else { "name" });
+            if crate::site::is_page_id(&id) {
+                self.diags.push(
+                    id_error(p, &id_at, format!("the activity id \"{id}\" would clash with page {} of the list of all activities, at /activities/{id}/", &id[5..]))
+                        .help(format!("give the activity an `id:` that is not \"page-\" and a number, such as `id: {id}-group`")),
+                );
+            }
+            let id_diags = self.take_diags();
+            let sessions = self.activity(p, &path, a, venues);
+            activities.push(ActivityChecked {
+                id,
+                id_at,
+                id_diags,
+                diags: self.take_diags(),
+                data: a.clone(),
+                sessions,
+                path,
+            });
+        }
+        ProviderChecked {
+            reviewed,
+            diags,
+            activities,
+        }
+    }
+
+    /// The diagnostics found since the last call.
+    fn take_diags(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diags).into_iter().collect()
+    }
+
     fn vocabulary_file(&mut self, v: &Loaded<super::model::VocabularyFile>) -> Vocabulary {
         let d = &v.data;
         for (section, terms) in [
