@@ -173,112 +173,136 @@ pub fn render_into(
     jobs.retain(|&job| !plan.reuses(job));
     timings.add("derive", stage.elapsed());
 
-    let (mut derive_time, started) = (std::time::Duration::ZERO, std::time::Instant::now());
-    let mut search_page = None;
-    let mut errors = Vec::new();
-    progress.stage("Rendering pages", jobs.len());
-    // A few hundred pages at a time: derived, then rendered and written, each in parallel,
-    // so memory holds one chunk of contexts and pages, not the whole site.
-    for chunk in jobs.chunks(PAGES_PER_CHUNK) {
-        let stage = std::time::Instant::now();
-        // Each page with whether it is a listing's own page (those are always rendered).
-        let pages: Vec<(bool, crate::site::PageSpec)> = chunk
-            .par_iter()
-            .flat_map_iter(|&job| {
-                progress.tick();
-                let listing = incremental::listing_of(dir, job);
-                let pages = if next.is_recording() {
-                    let (pages, pictures) = crate::pictures::recording(|| deriver.derive(job));
-                    if let Some(listing) = listing.clone() {
-                        let files = pages.iter().map(|p| p.path.clone()).collect();
-                        next.listing(listing, files, pictures);
-                    }
-                    pages
-                } else {
-                    deriver.derive(job)
-                };
-                let own = listing.is_some();
-                pages.into_iter().map(move |p| (own, p))
-            })
-            .collect();
-        for (_, p) in &pages {
-            if let Some(folder) = p.path.strip_suffix("index.html") {
-                page_paths.push(folder.to_string());
+    // Pages on one side; exports and the search index, which need only the directory, on
+    // the other: each side alone leaves a core idle part of the time.
+    let pages = || -> Result<_, RenderError> {
+        let (mut derive_time, started) = (std::time::Duration::ZERO, std::time::Instant::now());
+        let mut search_page = None;
+        let mut errors = Vec::new();
+        progress.stage("Rendering pages", jobs.len());
+        // A few hundred pages at a time: derived, then rendered and written, each in parallel,
+        // so memory holds one chunk of contexts and pages, not the whole site.
+        for chunk in jobs.chunks(PAGES_PER_CHUNK) {
+            let stage = std::time::Instant::now();
+            // Each page with whether it is a listing's own page (those are always rendered).
+            let pages: Vec<(bool, crate::site::PageSpec)> = chunk
+                .par_iter()
+                .flat_map_iter(|&job| {
+                    progress.tick();
+                    let listing = incremental::listing_of(dir, job);
+                    let pages = if next.is_recording() {
+                        let (pages, pictures) = crate::pictures::recording(|| deriver.derive(job));
+                        if let Some(listing) = listing.clone() {
+                            let files = pages.iter().map(|p| p.path.clone()).collect();
+                            next.listing(listing, files, pictures);
+                        }
+                        pages
+                    } else {
+                        deriver.derive(job)
+                    };
+                    let own = listing.is_some();
+                    pages.into_iter().map(move |p| (own, p))
+                })
+                .collect();
+            for (_, p) in &pages {
+                if let Some(folder) = p.path.strip_suffix("index.html") {
+                    page_paths.push(folder.to_string());
+                }
+                if p.path == "search/index.html" {
+                    let mut ctx = globals.clone();
+                    ctx.extend(p.context.clone());
+                    search_page = Some(SearchPage {
+                        tera: std::sync::Arc::new(tera.clone()),
+                        context: ctx,
+                        template: p.template,
+                    });
+                }
             }
-            if p.path == "search/index.html" {
-                let mut ctx = globals.clone();
-                ctx.extend(p.context.clone());
-                search_page = Some(SearchPage {
-                    tera: std::sync::Arc::new(tera.clone()),
-                    context: ctx,
-                    template: p.template,
-                });
-            }
-        }
-        derive_time += stage.elapsed();
-        let failures: Vec<RenderError> = pages
-            .into_par_iter()
-            .filter_map(|(own, mut page)| {
-                let json_ld =
-                    crate::export::json_ld::for_page_indexed(dir, &page.path, &activity_index);
-                if keyed && !own {
-                    if let Some(key) = key_of(&mut page, &json_ld, &card_keys) {
-                        next.page_key(&page.path, key);
-                        if plan.same_context && last.same_page(&page.path, key) {
-                            return sink.keep(&page.path).err().map(RenderError::Write);
+            derive_time += stage.elapsed();
+            let failures: Vec<RenderError> = pages
+                .into_par_iter()
+                .filter_map(|(own, mut page)| {
+                    let json_ld =
+                        crate::export::json_ld::for_page_indexed(dir, &page.path, &activity_index);
+                    if keyed && !own {
+                        if let Some(key) = key_of(&mut page, &json_ld, &card_keys) {
+                            next.page_key(&page.path, key);
+                            if plan.same_context && last.same_page(&page.path, key) {
+                                return sink.keep(&page.path).err().map(RenderError::Write);
+                            }
                         }
                     }
+                    render_page(&tera, &globals, &card_html, page, json_ld, sink)
+                })
+                .collect();
+            for failure in failures {
+                match failure {
+                    RenderError::Write(e) => return Err(RenderError::Write(e)),
+                    RenderError::Theme(e) => errors.extend(e),
                 }
-                render_page(&tera, &globals, &card_html, page, json_ld, sink)
-            })
-            .collect();
-        for failure in failures {
-            match failure {
-                RenderError::Write(e) => return Err(RenderError::Write(e)),
-                RenderError::Theme(e) => errors.extend(e),
             }
         }
-    }
-    progress.finish();
-    next.pictures(deriver.pictures.used());
-    if !errors.is_empty() {
-        errors.sort();
-        errors.dedup();
-        return Err(RenderError::Theme(errors));
-    }
-    let search_page =
-        search_page.ok_or_else(|| theme_error("the site has no search page".to_string()))?;
-    timings.add("derive", derive_time);
+        progress.finish();
+        next.pictures(deriver.pictures.used());
+        if !errors.is_empty() {
+            errors.sort();
+            errors.dedup();
+            return Err(RenderError::Theme(errors));
+        }
+        let search_page =
+            search_page.ok_or_else(|| theme_error("the site has no search page".to_string()))?;
 
-    sink.put(OutFile {
-        path: css_file,
-        bytes: css.into_bytes(),
-    })?;
-    for picture in deriver.pictures.used() {
         sink.put(OutFile {
-            path: format!("pictures/{}", picture.file_name),
-            bytes: picture.svg().as_bytes().to_vec(),
+            path: css_file,
+            bytes: css.into_bytes(),
         })?;
-    }
-    // The icon browsers show in the tab; without one they ask for /favicon.ico and log a 404.
-    if let Ok(bytes) = std::fs::read(theme.join("favicon.svg")) {
-        sink.put(OutFile {
-            path: "favicon.svg".into(),
-            bytes,
-        })?;
-    }
-    for image in used_images(dir) {
-        let bytes = std::fs::read(dir.root.join(&image))
-            .map_err(|e| theme_error(format!("{image}: cannot be read: {e}")))?;
-        sink.put(OutFile { path: image, bytes })?;
-    }
-    // Rendering and writing pages, pictures and images; deriving is counted above.
-    timings.add("render", started.elapsed() - derive_time);
-    timings.time("exports", || crate::export::write(dir, sink))?;
-    if search_index {
-        timings.time("index", || search_files(dir, sink))?;
-    } else {
-        sink.keep_where(&crate::search::is_index_file)?;
+        for picture in deriver.pictures.used() {
+            sink.put(OutFile {
+                path: format!("pictures/{}", picture.file_name),
+                bytes: picture.svg().as_bytes().to_vec(),
+            })?;
+        }
+        // The icon browsers show in the tab; without one they ask for /favicon.ico and log a 404.
+        if let Ok(bytes) = std::fs::read(theme.join("favicon.svg")) {
+            sink.put(OutFile {
+                path: "favicon.svg".into(),
+                bytes,
+            })?;
+        }
+        for image in used_images(dir) {
+            let bytes = std::fs::read(dir.root.join(&image))
+                .map_err(|e| theme_error(format!("{image}: cannot be read: {e}")))?;
+            sink.put(OutFile { path: image, bytes })?;
+        }
+        // Rendering and writing pages, pictures and images; deriving is counted apart.
+        Ok((
+            search_page,
+            page_paths,
+            derive_time,
+            started.elapsed() - derive_time,
+        ))
+    };
+    let data = || -> Result<_, RenderError> {
+        let started = std::time::Instant::now();
+        crate::export::write(dir, sink)?;
+        let exports = started.elapsed();
+        let started = std::time::Instant::now();
+        if search_index {
+            search_files(dir, sink)?;
+        } else {
+            sink.keep_where(&crate::search::is_index_file)?;
+        }
+        Ok((exports, search_index.then(|| started.elapsed())))
+    };
+    let (pages, data) = rayon::join(pages, data);
+    let (search_page, page_paths, derive_time, render_time) = pages?;
+    let (exports_time, index_time) = data?;
+    // The stages overlap, so their times add up to more than the whole.
+    timings.add("derive", derive_time);
+    timings.add("render", render_time);
+    timings.add("exports", exports_time);
+    if let Some(index_time) = index_time {
+        timings.add("index", index_time);
     }
     let stage = std::time::Instant::now();
     sink.put(OutFile {
