@@ -191,6 +191,7 @@ fn main() -> ExitCode {
                     for (stage, t) in &report.timings {
                         eprintln!("  {stage:<20} {:>8.1} ms", t.as_secs_f64() * 1000.0);
                     }
+                    eprintln!("  (pages, exports and the search index are made side by side, so the stages add up to more than the total)");
                 }
                 ExitCode::SUCCESS
             }
