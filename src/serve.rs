@@ -200,6 +200,63 @@ fn fingerprint(paths: &[&Path]) -> (Option<SystemTime>, usize) {
 }
 
 fn watch_loop(options: &Options, output: &Path, shared: &Shared, mut cache: Reuse) {
+    // Absolute, so the paths of events compare with them.
+    let full = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (content, theme, site) = (full(&options.content), full(&options.theme), full(output));
+    let paths = [content.as_path(), theme.as_path()];
+    // The system tells us of each save at once; where it cannot, we look every half second.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher = notify::recommended_watcher(tx).and_then(|mut w| {
+        for p in paths {
+            notify::Watcher::watch(&mut w, p, notify::RecursiveMode::Recursive)?;
+        }
+        Ok(w)
+    });
+    let _watcher = match watcher {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("Cannot be told of changes ({e}); looking for them every half second.");
+            return poll_loop(options, output, shared, cache);
+        }
+    };
+    loop {
+        match rx.recv() {
+            Ok(Ok(event)) if is_edit(&event, &paths, &site) => {}
+            Ok(_) => continue,
+            Err(_) => return,
+        }
+        // Editors save in several steps: wait for the burst to end, then build once.
+        while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
+        eprintln!("Change seen; rebuilding…");
+        rebuild(options, output, shared, &mut cache);
+    }
+}
+
+/// Whether a file event can change the site: a file in a watched folder written, made,
+/// removed or renamed; not one read (a rebuild reads every file), not an editor's hidden or
+/// backup file, and nothing the build itself writes (should the site be inside a folder).
+/// All paths are absolute.
+fn is_edit(event: &notify::Event, watched: &[&Path], output: &Path) -> bool {
+    use notify::EventKind;
+    let kind = matches!(
+        event.kind,
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any
+    ) || matches!(event.kind, EventKind::Modify(m) if !matches!(m, notify::event::ModifyKind::Metadata(_)));
+    kind && event.paths.iter().any(|p| {
+        let Some(rel) = watched.iter().find_map(|w| p.strip_prefix(w).ok()) else {
+            return false;
+        };
+        let name = rel.to_string_lossy();
+        !p.starts_with(output)
+            && !name.ends_with('~')
+            && !rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    })
+}
+
+/// Watches by looking at the folders every half second (when the system cannot tell us).
+fn poll_loop(options: &Options, output: &Path, shared: &Shared, mut cache: Reuse) {
     let paths = [options.content.as_path(), options.theme.as_path()];
     let mut last = fingerprint(&paths);
     loop {
@@ -361,5 +418,51 @@ fn content_type(path: &Path) -> &'static str {
         "jpg" | "jpeg" => "image/jpeg",
         "webp" => "image/webp",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_edit;
+    use notify::event::{AccessKind, CreateKind, DataChange, EventKind, MetadataKind, ModifyKind};
+    use std::path::Path;
+
+    fn event(kind: EventKind, path: &str) -> notify::Event {
+        notify::Event::new(kind).add_path(path.into())
+    }
+
+    #[test]
+    fn only_edits_to_watched_files_start_a_rebuild() {
+        let watched = [
+            Path::new("/site/content"),
+            Path::new("/site/themes/default"),
+        ];
+        let output = Path::new("/site/content/public");
+        let saved = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let edit = |kind, path| is_edit(&event(kind, path), &watched, output);
+        assert!(edit(saved, "/site/content/providers/a.md"));
+        assert!(edit(
+            EventKind::Create(CreateKind::File),
+            "/site/themes/default/css/site.css"
+        ));
+        assert!(edit(
+            EventKind::Remove(notify::event::RemoveKind::File),
+            "/site/content/venues/hall.yaml"
+        ));
+        // A rebuild reads every file: reading must not start another.
+        assert!(!edit(
+            EventKind::Access(AccessKind::Any),
+            "/site/content/providers/a.md"
+        ));
+        assert!(!edit(
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)),
+            "/site/content/providers/a.md"
+        ));
+        // Editors' swap and backup files, and the site the build writes.
+        assert!(!edit(saved, "/site/content/providers/.a.md.swp"));
+        assert!(!edit(saved, "/site/content/providers/a.md~"));
+        assert!(!edit(saved, "/site/content/public/index.html"));
+        assert!(!edit(saved, "/site/content/.public.staging/index.html"));
+        assert!(!edit(saved, "/elsewhere/a.md"));
     }
 }
