@@ -232,7 +232,7 @@ impl<'a> Exporter<'a> {
             link_id,
             link_type,
             taxonomy_term_id: taxonomy_term["id"].clone(),
-            taxonomy_term,
+            taxonomy_term: Some(taxonomy_term),
         }
     }
 
@@ -333,7 +333,11 @@ impl<'a> Exporter<'a> {
                             "details": t.easy_read,
                             "url": page,
                             "accessibility": a,
-                            "attributes": [self.attribute(&acc_id, "accessibility", "access", a)],
+                            // The term's name and description are this record's own
+                            // description and details: the link is enough.
+                            "attributes": [self
+                                .attribute(&acc_id, "accessibility", "access", a)
+                                .without_term()],
                         })
                     })
                     .collect(),
@@ -711,9 +715,26 @@ pub struct Attribute<'a> {
     id: String,
     link_id: &'a str,
     link_type: &'static str,
-    /// Borrowed from the terms made once.
-    taxonomy_term: Cow<'a, Value>,
+    /// Borrowed from the terms made once; left out where the linked record already says
+    /// what the term says (see `without_term`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    taxonomy_term: Option<Cow<'a, Value>>,
     taxonomy_term_id: Value,
+}
+
+impl Attribute<'_> {
+    /// The attribute with only the term's id, which `taxonomy_terms/{id}.json` resolves.
+    /// An accessibility record's attribute is written so: the record's `accessibility`,
+    /// `description` and `details` are the term's id, name and description already, and
+    /// every location is copied into each service_at_location and full service at it, so
+    /// the embedded term was half the size of the API. The profile requires only `id`
+    /// (its own example has accessibility records with no attributes at all).
+    fn without_term(self) -> Self {
+        Attribute {
+            taxonomy_term: None,
+            ..self
+        }
+    }
 }
 
 /// The profile's `Page` shape (fields in alphabetical order, as above).
