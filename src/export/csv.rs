@@ -145,12 +145,14 @@ fn write(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
 }
 
 pub fn outputs(dir: &Directory) -> Vec<OutFile> {
-    let mut sessions = Vec::new();
-    for (i, a) in dir.activities.iter().enumerate() {
-        for s in &a.sessions {
-            sessions.push(session_row(dir, i, s));
-        }
-    }
+    use rayon::prelude::*;
+    // Rows are independent: made in parallel, kept in directory order.
+    let sessions: Vec<Vec<String>> = dir
+        .activities
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, a)| a.sessions.iter().map(move |s| session_row(dir, i, s)))
+        .collect();
     let providers = dir
         .providers
         .iter()

@@ -23,29 +23,40 @@ const FIRST_DATE_SEARCH_DAYS: i64 = 400;
 /// Writes every calendar file of the site into `sink` as it is made.
 pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
     use rayon::prelude::*;
+    // Each session's events, made once: a session is in its activity's and provider's
+    // calendars and in several browse calendars, which copy the same lines.
+    let events: Vec<Vec<String>> = dir
+        .activities
+        .par_iter()
+        .map(|a| session_events(dir, a))
+        .collect();
     let all = |_: &Session| true;
     // One calendar per activity and per provider: independent, so made in parallel.
-    dir.activities.par_iter().try_for_each(|a| {
-        let path = format!("activities/{}/", a.id);
-        sink.put(file(dir, &path, &a.data.name, &[(a, &all)]))
-    })?;
+    dir.activities
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, a)| {
+            let path = format!("activities/{}/", a.id);
+            sink.put(file(dir, &events, &path, &a.data.name, &[(i, &all)]))
+        })?;
     dir.providers.par_iter().try_for_each(|p| {
         let path = format!("providers/{}/", p.id);
         let items: Vec<Item> = p
             .activities
             .iter()
-            .map(|&i| (&dir.activities[i], &all as &dyn Fn(&Session) -> bool))
+            .map(|&i| (i, &all as &dyn Fn(&Session) -> bool))
             .collect();
-        sink.put(file(dir, &path, &p.data.name, &items))
+        sink.put(file(dir, &events, &path, &p.data.name, &items))
     })?;
     for (id, label, test) in when_filters() {
         let items: Vec<Item> = dir
             .activities
             .iter()
-            .filter(|a| a.sessions.iter().any(&test))
-            .map(|a| (a, &*test))
+            .enumerate()
+            .filter(|(_, a)| a.sessions.iter().any(&test))
+            .map(|(i, _)| (i, &*test))
             .collect();
-        sink.put(file(dir, &format!("when/{id}/"), &label, &items))?;
+        sink.put(file(dir, &events, &format!("when/{id}/"), &label, &items))?;
     }
     for area in &dir.vocabulary.areas {
         let in_area = |s: &Session| {
@@ -57,11 +68,13 @@ pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
         let items: Vec<Item> = dir
             .activities
             .iter()
-            .filter(|a| a.sessions.iter().any(in_area))
-            .map(|a| (a, &in_area as &dyn Fn(&Session) -> bool))
+            .enumerate()
+            .filter(|(_, a)| a.sessions.iter().any(in_area))
+            .map(|(i, _)| (i, &in_area as &dyn Fn(&Session) -> bool))
             .collect();
         sink.put(file(
             dir,
+            &events,
             &format!("where/{}/", area.id),
             &area.label,
             &items,
@@ -71,11 +84,13 @@ pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
         let items: Vec<Item> = dir
             .activities
             .iter()
-            .filter(|a| a.data.categories.contains(&category.id))
-            .map(|a| (a, &all as &dyn Fn(&Session) -> bool))
+            .enumerate()
+            .filter(|(_, a)| a.data.categories.contains(&category.id))
+            .map(|(i, _)| (i, &all as &dyn Fn(&Session) -> bool))
             .collect();
         sink.put(file(
             dir,
+            &events,
             &format!("what/{}/", category.id),
             &category.label,
             &items,
@@ -86,8 +101,8 @@ pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
 
 type SessionTest = Box<dyn Fn(&Session) -> bool>;
 
-/// An activity and which of its sessions belong in a calendar.
-type Item<'a> = (&'a Activity, &'a dyn Fn(&Session) -> bool);
+/// An activity (its index) and which of its sessions belong in a calendar.
+type Item<'a> = (usize, &'a dyn Fn(&Session) -> bool);
 
 /// The "When" browse pages and which sessions belong on each (the same rules as the pages).
 fn when_filters() -> Vec<(String, String, SessionTest)> {
@@ -145,7 +160,15 @@ pub fn host(dir: &Directory) -> String {
     after.split('/').next().unwrap_or(after).to_string()
 }
 
-fn file(dir: &Directory, page: &str, name: &str, items: &[Item]) -> OutFile {
+/// One calendar: the header, then the events (from `events`, by activity and session) of
+/// each item's chosen sessions.
+fn file(
+    dir: &Directory,
+    events: &[Vec<String>],
+    page: &str,
+    name: &str,
+    items: &[Item],
+) -> OutFile {
     let mut cal = Writer::default();
     cal.raw("BEGIN:VCALENDAR");
     cal.raw("VERSION:2.0");
@@ -156,8 +179,11 @@ fn file(dir: &Directory, page: &str, name: &str, items: &[Item]) -> OutFile {
     cal.raw("X-WR-TIMEZONE:Europe/London");
     cal.text("URL", &format!("{}{page}", base(dir)));
     vtimezone(&mut cal);
-    for (a, test) in items {
-        events(dir, a, test, &mut cal);
+    for &(i, test) in items {
+        let sessions = dir.activities[i].sessions.iter().zip(&events[i]);
+        for (_, lines) in sessions.filter(|(s, _)| test(s)) {
+            cal.out.push_str(lines);
+        }
     }
     cal.raw("END:VCALENDAR");
     OutFile {
@@ -260,19 +286,21 @@ fn location(dir: &Directory, venue: Option<&str>, online: bool) -> Option<String
     }
 }
 
-fn events(dir: &Directory, a: &Activity, test: &dyn Fn(&Session) -> bool, cal: &mut Writer) {
+/// The events of each of the activity's sessions, as calendar lines (empty for a session
+/// with none: the activity is not running, or no date is found).
+fn session_events(dir: &Directory, a: &Activity) -> Vec<String> {
     if a.data.status != Status::Running {
-        return;
+        return vec![String::new(); a.sessions.len()];
     }
     let provider = &dir.providers[a.provider];
     let url = format!("{}activities/{}/", base(dir), a.id);
     let dtstamp = format!("{}T000000Z", dir.today.strftime("%Y%m%d"));
     let host = host(dir);
+    let mut out = Vec::with_capacity(a.sessions.len());
     for (n, s) in a.sessions.iter().enumerate() {
-        if !test(s) {
-            continue;
-        }
+        let mut cal = Writer::default();
         let Some(first) = first_date(s, provider.reviewed) else {
+            out.push(cal.out);
             continue;
         };
         let uid = format!("{}-{}@{host}", a.id, n + 1);
@@ -351,7 +379,9 @@ fn events(dir: &Directory, a: &Activity, test: &dyn Fn(&Session) -> bool, cal: &
             cal.text("URL", &url);
             cal.raw("END:VEVENT");
         }
+        out.push(cal.out);
     }
+    out
 }
 
 /// Writes content lines: CRLF endings, folded at 75 octets, TEXT values escaped.

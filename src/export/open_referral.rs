@@ -9,7 +9,10 @@ use crate::content::{Activity, Directory, VocabKind};
 use crate::output::Sink;
 use crate::render::OutFile;
 use crate::schedule::{ChangeKind, Recurrence, Session};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -100,12 +103,14 @@ pub fn fixed_terms(section: &str) -> Vec<(&'static str, &'static str)> {
 pub struct Exporter<'a> {
     dir: &'a Directory,
     base: &'a str,
-    /// Every taxonomy term, by (taxonomy, Signpost id), made once.
-    terms: HashMap<(String, String), Value>,
-    /// Every venue's location, made once.
-    locations: HashMap<String, Value>,
-    /// Activity ids to their index in the directory, so no lookup searches the list.
-    activity_index: HashMap<&'a str, usize>,
+    /// Every taxonomy term, by taxonomy and Signpost id, made once.
+    terms: HashMap<&'static str, HashMap<String, Value>>,
+    /// Every location a session meets at, made and serialised once: a location is
+    /// embedded in every service_at_location and full service at that venue.
+    locations: HashMap<&'a str, Box<RawValue>>,
+    /// Each activity's service id and each provider's organization id, by index, made once.
+    service_ids: Vec<String>,
+    organization_ids: Vec<String>,
 }
 
 impl<'a> Exporter<'a> {
@@ -115,26 +120,42 @@ impl<'a> Exporter<'a> {
             base: &dir.site.base_url,
             terms: HashMap::new(),
             locations: HashMap::new(),
-            activity_index: dir
-                .activities
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (a.id.as_str(), i))
-                .collect(),
+            service_ids: Vec::new(),
+            organization_ids: Vec::new(),
         };
+        e.service_ids = dir
+            .activities
+            .iter()
+            .map(|a| e.id("service", &a.id))
+            .collect();
+        e.organization_ids = dir
+            .providers
+            .iter()
+            .map(|p| e.id("organization", &p.id))
+            .collect();
         let mut terms = HashMap::new();
         for section in TAXONOMIES {
-            for (id, label, easy) in e.terms_of(section) {
-                let value = e.make_term(section, &id, label, easy);
-                terms.insert((section.to_string(), id), value);
-            }
+            let of_section: HashMap<String, Value> = e
+                .terms_of(section)
+                .into_iter()
+                .map(|(id, label, easy)| {
+                    let value = e.make_term(section, &id, label, easy);
+                    (id, value)
+                })
+                .collect();
+            terms.insert(section, of_section);
         }
         e.terms = terms;
-        let locations = dir
-            .venues
+        let used = dir
+            .activities
             .iter()
-            .map(|v| (v.id.clone(), e.make_location(&v.id)))
-            .collect();
+            .flat_map(|a| a.sessions.iter().filter_map(|s| s.venue.as_deref()));
+        let mut locations = HashMap::new();
+        for venue in dir.venues.iter().map(|v| v.id.as_str()).chain(used) {
+            if !locations.contains_key(venue) {
+                locations.insert(venue, raw(&e.make_location(venue)));
+            }
+        }
         e.locations = locations;
         e
     }
@@ -172,7 +193,7 @@ impl<'a> Exporter<'a> {
             t["taxonomy_terms"] = Value::Array(
                 self.terms_of(section)
                     .iter()
-                    .map(|(id, _, _)| self.term(section, id))
+                    .map(|(id, _, _)| self.term(section, id).into_owned())
                     .collect(),
             );
         }
@@ -180,10 +201,10 @@ impl<'a> Exporter<'a> {
     }
 
     /// One term; `term` is the Signpost id, so an importer can map it back.
-    pub fn term(&self, section: &str, id: &str) -> Value {
-        match self.terms.get(&(section.to_string(), id.to_string())) {
-            Some(v) => v.clone(),
-            None => self.make_term(section, id, id.to_string(), id.to_string()),
+    pub fn term(&self, section: &str, id: &str) -> Cow<'_, Value> {
+        match self.terms.get(section).and_then(|t| t.get(id)) {
+            Some(v) => Cow::Borrowed(v),
+            None => Cow::Owned(self.make_term(section, id, id.to_string(), id.to_string())),
         }
     }
 
@@ -198,57 +219,48 @@ impl<'a> Exporter<'a> {
         })
     }
 
-    fn attribute(&self, link_id: &str, link_type: &str, section: &str, term: &str) -> Value {
-        let term_value = self.term(section, term);
-        json!({
-            "id": self.id("attribute", &format!("{link_id}/{section}/{term}")),
-            "link_id": link_id,
-            "link_type": link_type,
-            "taxonomy_term_id": term_value["id"],
-            "taxonomy_term": term_value,
-        })
+    fn attribute<'s>(
+        &'s self,
+        link_id: &'s str,
+        link_type: &'static str,
+        section: &str,
+        term: &str,
+    ) -> Attribute<'s> {
+        let taxonomy_term = self.term(section, term);
+        Attribute {
+            id: self.id("attribute", &format!("{link_id}/{section}/{term}")),
+            link_id,
+            link_type,
+            taxonomy_term_id: taxonomy_term["id"].clone(),
+            taxonomy_term: Some(taxonomy_term),
+        }
     }
 
-    pub fn organization(&self, index: usize, with_services: bool) -> Value {
+    pub fn organization(&self, index: usize, with_services: bool) -> Organization<'_> {
         let p = &self.dir.providers[index];
-        let id = self.id("organization", &p.id);
-        let mut o = Map::new();
-        o.insert("id".into(), json!(id));
-        o.insert("name".into(), json!(p.data.name));
-        o.insert("description".into(), json!(p.data.summary));
-        if let Some(e) = &p.data.email {
-            o.insert("email".into(), json!(e));
-        }
-        if let Some(w) = &p.data.website {
-            o.insert("website".into(), json!(w));
-        }
-        o.insert(
-            "uri".into(),
-            json!(format!("{}providers/{}/", self.base, p.id)),
-        );
-        if let Some(r) = &p.data.registration {
-            o.insert(
-                "organization_identifiers".into(),
+        let id = &self.organization_ids[index];
+        Organization {
+            description: &p.data.summary,
+            email: p.data.email.as_deref(),
+            id,
+            name: &p.data.name,
+            organization_identifiers: p.data.registration.as_ref().map(|r| {
                 json!([{
                     "id": self.id("organization_identifier", &p.id),
                     "organization_id": id,
                     "identifier_type": "registration",
                     "identifier": r,
-                }]),
-            );
+                }])
+            }),
+            services: with_services.then(|| {
+                p.activities
+                    .iter()
+                    .map(|&a| self.service(a, false))
+                    .collect()
+            }),
+            uri: format!("{}providers/{}/", self.base, p.id),
+            website: p.data.website.as_deref(),
         }
-        if with_services {
-            o.insert(
-                "services".into(),
-                Value::Array(
-                    p.activities
-                        .iter()
-                        .map(|&a| self.service(a, false))
-                        .collect(),
-                ),
-            );
-        }
-        Value::Object(o)
     }
 
     /// The venues an activity meets at, in first-use order.
@@ -264,10 +276,11 @@ impl<'a> Exporter<'a> {
         out
     }
 
-    pub fn location(&self, venue_id: &str) -> Value {
+    /// A venue's location, already serialised (see `locations`).
+    pub fn location(&self, venue_id: &str) -> Cow<'_, RawValue> {
         match self.locations.get(venue_id) {
-            Some(l) => l.clone(),
-            None => self.make_location(venue_id),
+            Some(l) => Cow::Borrowed(&**l),
+            None => Cow::Owned(raw(&self.make_location(venue_id))),
         }
     }
 
@@ -320,7 +333,11 @@ impl<'a> Exporter<'a> {
                             "details": t.easy_read,
                             "url": page,
                             "accessibility": a,
-                            "attributes": [self.attribute(&acc_id, "accessibility", "access", a)],
+                            // The term's name and description are this record's own
+                            // description and details: the link is enough.
+                            "attributes": [self
+                                .attribute(&acc_id, "accessibility", "access", a)
+                                .without_term()],
                         })
                     })
                     .collect(),
@@ -333,25 +350,29 @@ impl<'a> Exporter<'a> {
         self.id("service_at_location", &format!("{}/{venue}", a.id))
     }
 
-    pub fn service_at_location(&self, a: &Activity, venue: &str, with_service: bool) -> Value {
-        let mut v = json!({
-            "id": self.sal_id(a, venue),
-            "service_id": self.id("service", &a.id),
-            "location_id": self.id("location", venue),
-            "location": self.location(venue),
-        });
-        if with_service {
-            let index = self.activity_index.get(a.id.as_str()).copied().unwrap_or(0);
-            v["service"] = self.service(index, false);
+    /// One service_at_location; `with_service` embeds the service in its list form (as
+    /// the single-item endpoint does).
+    pub fn service_at_location(
+        &self,
+        index: usize,
+        venue: &str,
+        with_service: bool,
+    ) -> ServiceAtLocation<'_> {
+        let a = &self.dir.activities[index];
+        ServiceAtLocation {
+            id: self.sal_id(a, venue),
+            location: self.location(venue),
+            location_id: self.id("location", venue),
+            service: with_service.then(|| Box::new(self.service(index, false))),
+            service_id: &self.service_ids[index],
         }
-        v
     }
 
-    fn schedule(&self, a: &Activity, i: usize, s: &Session) -> Value {
+    fn schedule(&self, a: &Activity, service_id: &str, i: usize, s: &Session) -> Value {
         let id = self.id("schedule", &format!("{}/{i}", a.id));
         let mut m = Map::new();
         m.insert("id".into(), json!(id));
-        m.insert("service_id".into(), json!(self.id("service", &a.id)));
+        m.insert("service_id".into(), json!(service_id));
         if let Some(v) = &s.venue {
             m.insert("service_at_location_id".into(), json!(self.sal_id(a, v)));
         }
@@ -402,88 +423,68 @@ impl<'a> Exporter<'a> {
         Value::Object(m)
     }
 
-    /// One service; `full` adds its organization (as the single-service endpoint does).
-    pub fn service(&self, index: usize, full: bool) -> Value {
+    /// One service; `full` adds its schedules, locations, organization and the rest (as
+    /// the single-service endpoint does).
+    pub fn service(&self, index: usize, full: bool) -> Service<'_> {
         let a = &self.dir.activities[index];
         let p = &self.dir.providers[a.provider];
-        let id = self.id("service", &a.id);
+        let id = &self.service_ids[index];
         let d = &a.data;
-        let mut m = Map::new();
-        m.insert("id".into(), json!(id));
-        m.insert(
-            "organization_id".into(),
-            json!(self.id("organization", &p.id)),
-        );
-        m.insert("name".into(), json!(d.name));
-        m.insert("description".into(), json!(d.summary));
-        m.insert(
-            "url".into(),
-            json!(format!("{}activities/{}/", self.base, a.id)),
-        );
-        if let Some(e) = &p.data.email {
-            m.insert("email".into(), json!(e));
-        }
-        m.insert(
-            "status".into(),
-            json!(match d.status {
+        let mut service = Service {
+            accreditations: (!p.data.quality_marks.is_empty())
+                .then(|| p.data.quality_marks.join("; ")),
+            alert: d.status_message.as_deref(),
+            assured_date: p.reviewed.to_string(),
+            attributes: None,
+            contacts: None,
+            cost_options: None,
+            description: &d.summary,
+            email: p.data.email.as_deref(),
+            fees: fees_words(&d.cost),
+            id,
+            languages: None,
+            last_modified: format!("{}T00:00:00Z", p.reviewed),
+            name: &d.name,
+            organization: None,
+            organization_id: &self.organization_ids[a.provider],
+            schedules: None,
+            service_at_locations: None,
+            status: match d.status {
                 Status::Running => "active",
                 Status::TemporarilyClosed => "temporarily closed",
                 Status::Closed => "inactive",
-            }),
-        );
-        m.insert("fees".into(), json!(fees_words(&d.cost)));
-        if !p.data.quality_marks.is_empty() {
-            m.insert(
-                "accreditations".into(),
-                json!(p.data.quality_marks.join("; ")),
-            );
-        }
-        m.insert("assured_date".into(), json!(p.reviewed.to_string()));
-        if let Some(msg) = &d.status_message {
-            m.insert("alert".into(), json!(msg));
-        }
-        m.insert(
-            "last_modified".into(),
-            json!(format!("{}T00:00:00Z", p.reviewed)),
-        );
+            },
+            url: format!("{}activities/{}/", self.base, a.id),
+        };
         if !full {
-            return Value::Object(m);
+            return service;
         }
-        m.insert(
-            "schedules".into(),
-            Value::Array(
-                a.sessions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| self.schedule(a, i, s))
-                    .collect(),
-            ),
+        service.schedules = Some(
+            a.sessions
+                .iter()
+                .enumerate()
+                .map(|(i, s)| self.schedule(a, id, i, s))
+                .collect(),
         );
-        m.insert(
-            "service_at_locations".into(),
-            Value::Array(
-                Self::venues_of(a)
-                    .into_iter()
-                    .map(|v| self.service_at_location(a, v, false))
-                    .collect(),
-            ),
+        service.service_at_locations = Some(
+            Self::venues_of(a)
+                .into_iter()
+                .map(|v| self.service_at_location(index, v, false))
+                .collect(),
         );
-        m.insert(
-            "languages".into(),
-            Value::Array(
-                d.languages
-                    .iter()
-                    .map(|l| {
-                        json!({
-                            "id": self.id("language", &format!("{}/{l}", a.id)),
-                            "service_id": id,
-                            "name": l,
-                        })
+        service.languages = Some(
+            d.languages
+                .iter()
+                .map(|l| {
+                    json!({
+                        "id": self.id("language", &format!("{}/{l}", a.id)),
+                        "service_id": id,
+                        "name": l,
                     })
-                    .collect(),
-            ),
+                })
+                .collect(),
         );
-        m.insert("organization".into(), self.organization(a.provider, false));
+        service.organization = Some(Box::new(self.organization(a.provider, false)));
         let mut cost = Map::new();
         cost.insert("id".into(), json!(self.id("cost_option", &a.id)));
         cost.insert("service_id".into(), json!(id));
@@ -501,7 +502,7 @@ impl<'a> Exporter<'a> {
         if let Some(n) = &d.cost.notes {
             cost.insert("amount_description".into(), json!(n));
         }
-        m.insert("cost_options".into(), json!([Value::Object(cost)]));
+        service.cost_options = Some(json!([Value::Object(cost)]));
         let contact_id = self.id("contact", &a.id);
         let mut contact = Map::new();
         contact.insert("id".into(), json!(contact_id));
@@ -520,44 +521,44 @@ impl<'a> Exporter<'a> {
                 }]),
             );
         }
-        m.insert("contacts".into(), json!([Value::Object(contact)]));
+        service.contacts = Some(json!([Value::Object(contact)]));
         let mut attributes = Vec::new();
         for c in &d.categories {
-            attributes.push(self.attribute(&id, "service", "categories", c));
+            attributes.push(self.attribute(id, "service", "categories", c));
         }
         for w in &d.who_for {
-            attributes.push(self.attribute(&id, "service", "who_for", w));
+            attributes.push(self.attribute(id, "service", "who_for", w));
         }
-        attributes.push(self.attribute(&id, "service", "support_types", &d.support));
+        attributes.push(self.attribute(id, "service", "support_types", &d.support));
         for j in &d.join {
-            attributes.push(self.attribute(&id, "service", "join", join_id(*j)));
+            attributes.push(self.attribute(id, "service", "join", join_id(*j)));
         }
         for pw in &d.pay_with {
-            attributes.push(self.attribute(&id, "service", "pay_with", pay_with_id(*pw)));
+            attributes.push(self.attribute(id, "service", "pay_with", pay_with_id(*pw)));
         }
-        m.insert("attributes".into(), Value::Array(attributes));
-        Value::Object(m)
+        service.attributes = Some(attributes);
+        service
     }
 
-    /// Every file of the API, as (path below the site root, value), handed to `emit` as it
-    /// is made (detail files in parallel), so the export is never held in memory whole.
+    /// Every file of the API, as (path below the site root, compact JSON), handed to `emit`
+    /// as it is made (detail files in parallel), so the export is never held in memory whole.
     pub fn emit_files(&self, emit: &Emit<'_>) -> std::io::Result<()> {
         use rayon::prelude::*;
         emit(
             format!("{ROOT}/index.json"),
-            json!({
+            json_bytes(&json!({
                 "version": "3.0",
                 "profile": "https://github.com/openreferral/uk-profile",
                 "openapi_url": "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json",
-            }),
+            })),
         )?;
         let dir = self.dir;
         // Services, sorted by id so pages are stable.
-        let mut services: Vec<(String, usize)> = dir
-            .activities
+        let mut services: Vec<(&str, usize)> = self
+            .service_ids
             .iter()
             .enumerate()
-            .map(|(i, a)| (self.id("service", &a.id), i))
+            .map(|(i, id)| (id.as_str(), i))
             .collect();
         services.sort();
         emit_pages(
@@ -567,13 +568,16 @@ impl<'a> Exporter<'a> {
             emit,
         )?;
         services.par_iter().try_for_each(|(id, i)| {
-            emit(format!("{ROOT}/services/{id}.json"), self.service(*i, true))
+            emit(
+                format!("{ROOT}/services/{id}.json"),
+                json_bytes(&self.service(*i, true)),
+            )
         })?;
-        let mut orgs: Vec<(String, usize)> = dir
-            .providers
+        let mut orgs: Vec<(&str, usize)> = self
+            .organization_ids
             .iter()
             .enumerate()
-            .map(|(i, p)| (self.id("organization", &p.id), i))
+            .map(|(i, id)| (id.as_str(), i))
             .collect();
         orgs.sort();
         emit_pages(
@@ -585,7 +589,7 @@ impl<'a> Exporter<'a> {
         orgs.par_iter().try_for_each(|(id, i)| {
             emit(
                 format!("{ROOT}/organizations/{id}.json"),
-                self.organization(*i, true),
+                json_bytes(&self.organization(*i, true)),
             )
         })?;
         let mut sals: Vec<(String, usize, &str)> = Vec::new();
@@ -598,13 +602,13 @@ impl<'a> Exporter<'a> {
         emit_pages(
             "service_at_locations",
             sals.len(),
-            |n| self.service_at_location(&dir.activities[sals[n].1], sals[n].2, false),
+            |n| self.service_at_location(sals[n].1, sals[n].2, false),
             emit,
         )?;
         sals.par_iter().try_for_each(|(id, i, v)| {
             emit(
                 format!("{ROOT}/service_at_locations/{id}.json"),
-                self.service_at_location(&dir.activities[*i], v, true),
+                json_bytes(&self.service_at_location(*i, v, true)),
             )
         })?;
         let mut taxonomies: Vec<(String, &str)> = TAXONOMIES
@@ -616,14 +620,14 @@ impl<'a> Exporter<'a> {
             .iter()
             .map(|(_, s)| self.taxonomy(s, false))
             .collect();
-        emit_pages("taxonomies", list.len(), |n| list[n].clone(), emit)?;
+        emit_pages("taxonomies", list.len(), |n| &list[n], emit)?;
         for (id, s) in &taxonomies {
             emit(
                 format!("{ROOT}/taxonomies/{id}.json"),
-                self.taxonomy(s, true),
+                json_bytes(&self.taxonomy(s, true)),
             )?;
         }
-        let mut terms: Vec<Value> = TAXONOMIES
+        let mut terms: Vec<Cow<'_, Value>> = TAXONOMIES
             .iter()
             .flat_map(|s| self.terms_of(s).into_iter().map(move |(id, _, _)| (s, id)))
             .map(|(s, id)| self.term(s, &id))
@@ -635,44 +639,159 @@ impl<'a> Exporter<'a> {
                     "{ROOT}/taxonomy_terms/{}.json",
                     t["id"].as_str().unwrap_or("")
                 ),
-                t.clone(),
+                json_bytes(t),
             )?;
         }
-        emit_pages("taxonomy_terms", terms.len(), |n| terms[n].clone(), emit)?;
+        emit_pages("taxonomy_terms", terms.len(), |n| &terms[n], emit)?;
         Ok(())
     }
+}
+
+/// The files' JSON shapes. Fields are in alphabetical order, the order the files have
+/// always had (they were once built as sorted `serde_json` maps), so the bytes stay the
+/// same; absent optional fields are left out, not written as null.
+#[derive(Serialize)]
+pub struct Service<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accreditations: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alert: Option<&'a str>,
+    assured_date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<Vec<Attribute<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contacts: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost_options: Option<Value>,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    fees: String,
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    languages: Option<Vec<Value>>,
+    last_modified: String,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<Box<Organization<'a>>>,
+    organization_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedules: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_at_locations: Option<Vec<ServiceAtLocation<'a>>>,
+    status: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct ServiceAtLocation<'a> {
+    id: String,
+    /// Serialised once per venue and copied in as it is.
+    location: Cow<'a, RawValue>,
+    location_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<Box<Service<'a>>>,
+    service_id: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct Organization<'a> {
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    id: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization_identifiers: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    services: Option<Vec<Service<'a>>>,
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    website: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct Attribute<'a> {
+    id: String,
+    link_id: &'a str,
+    link_type: &'static str,
+    /// Borrowed from the terms made once; left out where the linked record already says
+    /// what the term says (see `without_term`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    taxonomy_term: Option<Cow<'a, Value>>,
+    taxonomy_term_id: Value,
+}
+
+impl Attribute<'_> {
+    /// The attribute with only the term's id, which `taxonomy_terms/{id}.json` resolves.
+    /// An accessibility record's attribute is written so: the record's `accessibility`,
+    /// `description` and `details` are the term's id, name and description already, and
+    /// every location is copied into each service_at_location and full service at it, so
+    /// the embedded term was half the size of the API. The profile requires only `id`
+    /// (its own example has accessibility records with no attributes at all).
+    fn without_term(self) -> Self {
+        Attribute {
+            taxonomy_term: None,
+            ..self
+        }
+    }
+}
+
+/// The profile's `Page` shape (fields in alphabetical order, as above).
+#[derive(Serialize)]
+struct Page<T> {
+    contents: Vec<T>,
+    empty: bool,
+    first_page: bool,
+    last_page: bool,
+    page_number: usize,
+    size: usize,
+    total_items: usize,
+    total_pages: usize,
 }
 
 /// Paginated list files in the profile's `Page` shape: `<kind>/page-N.json`, and
 /// `<kind>/index.json` the same as page 1. Items are made a page at a time (`item(n)` is
 /// the n-th in list order), in parallel, so a long list is never in memory whole.
-fn emit_pages(
+fn emit_pages<T: Serialize>(
     kind: &str,
     total: usize,
-    item: impl Fn(usize) -> Value + Sync,
+    item: impl Fn(usize) -> T + Sync,
     emit: &Emit<'_>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let total_pages = total.div_ceil(PAGE_SIZE).max(1);
     (0..total_pages).into_par_iter().try_for_each(|n| {
-        let items: Vec<Value> = (n * PAGE_SIZE..total.min((n + 1) * PAGE_SIZE))
+        let contents: Vec<T> = (n * PAGE_SIZE..total.min((n + 1) * PAGE_SIZE))
             .map(&item)
             .collect();
-        let page = json!({
-            "total_items": total,
-            "total_pages": total_pages,
-            "page_number": n + 1,
-            "size": items.len(),
-            "first_page": n == 0,
-            "last_page": n + 1 == total_pages,
-            "empty": total == 0,
-            "contents": items,
+        let page = json_bytes(&Page {
+            size: contents.len(),
+            contents,
+            empty: total == 0,
+            first_page: n == 0,
+            last_page: n + 1 == total_pages,
+            page_number: n + 1,
+            total_items: total,
+            total_pages,
         });
         if n == 0 {
             emit(format!("{ROOT}/{kind}/index.json"), page.clone())?;
         }
         emit(format!("{ROOT}/{kind}/page-{}.json", n + 1), page)
     })
+}
+
+/// Compact JSON and a final newline: the bytes of one file.
+fn json_bytes(value: &impl Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// `value` serialised once, to be copied into every file that embeds it.
+fn raw(value: &Value) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned())
 }
 
 fn upper_first(s: &str) -> String {
@@ -761,14 +880,10 @@ fn schedule_notes(dir: &Directory, s: &Session) -> String {
     lines.join("\n")
 }
 
-/// Receives each file of the export: its path below the site root and its value.
-pub type Emit<'a> = dyn Fn(String, Value) -> std::io::Result<()> + Sync + 'a;
+/// Receives each file of the export: its path below the site root and its bytes.
+pub type Emit<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
 
 /// Writes the export into `sink`, one compact JSON file at a time.
 pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
-    Exporter::new(dir).emit_files(&|path, value| {
-        let mut bytes = serde_json::to_vec(&value).unwrap_or_default();
-        bytes.push(b'\n');
-        sink.put(OutFile { path, bytes })
-    })
+    Exporter::new(dir).emit_files(&|path, bytes| sink.put(OutFile { path, bytes }))
 }
