@@ -8,6 +8,7 @@
 
 use crate::content::model::{Status, WeekOfMonth};
 use crate::content::{Activity, Directory};
+use crate::incremental::Plan;
 use crate::output::Sink;
 use crate::render::OutFile;
 use crate::schedule::{ChangeKind, Recurrence, Session, Time, ALL_DAYS};
@@ -21,7 +22,8 @@ pub const FILE_NAME: &str = "calendar.ics";
 const FIRST_DATE_SEARCH_DAYS: i64 = 400;
 
 /// Writes every calendar file of the site into `sink` as it is made.
-pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
+/// The calendars of activities and providers `plan` reuses are kept as published.
+pub fn write(dir: &Directory, sink: &dyn Sink, plan: &Plan) -> std::io::Result<()> {
     use rayon::prelude::*;
     // Each session's events, made once: a session is in its activity's and provider's
     // calendars and in several browse calendars, which copy the same lines.
@@ -37,17 +39,26 @@ pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
         .enumerate()
         .try_for_each(|(i, a)| {
             let path = format!("activities/{}/", a.id);
+            if plan.activities[i] {
+                return sink.keep(&format!("{path}{FILE_NAME}"));
+            }
             sink.put(file(dir, &events, &path, &a.data.name, &[(i, &all)]))
         })?;
-    dir.providers.par_iter().try_for_each(|p| {
-        let path = format!("providers/{}/", p.id);
-        let items: Vec<Item> = p
-            .activities
-            .iter()
-            .map(|&i| (i, &all as &dyn Fn(&Session) -> bool))
-            .collect();
-        sink.put(file(dir, &events, &path, &p.data.name, &items))
-    })?;
+    dir.providers
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(pi, p)| {
+            let path = format!("providers/{}/", p.id);
+            if plan.providers[pi] {
+                return sink.keep(&format!("{path}{FILE_NAME}"));
+            }
+            let items: Vec<Item> = p
+                .activities
+                .iter()
+                .map(|&i| (i, &all as &dyn Fn(&Session) -> bool))
+                .collect();
+            sink.put(file(dir, &events, &path, &p.data.name, &items))
+        })?;
     for (id, label, test) in when_filters() {
         let items: Vec<Item> = dir
             .activities

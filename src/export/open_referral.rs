@@ -6,6 +6,7 @@
 
 use crate::content::model::{CostPer, Join, PayWith, Status, Term, WeekOfMonth, Weekday};
 use crate::content::{Activity, Directory, VocabKind};
+use crate::incremental::Plan;
 use crate::output::Sink;
 use crate::render::OutFile;
 use crate::schedule::{ChangeKind, Recurrence, Session};
@@ -542,7 +543,8 @@ impl<'a> Exporter<'a> {
 
     /// Every file of the API, as (path below the site root, compact JSON), handed to `emit`
     /// as it is made (detail files in parallel), so the export is never held in memory whole.
-    pub fn emit_files(&self, emit: &Emit<'_>) -> std::io::Result<()> {
+    /// The detail files of listings `plan` reuses are handed to `keep` instead.
+    pub fn emit_files(&self, emit: &Emit<'_>, keep: &Keep<'_>, plan: &Plan) -> std::io::Result<()> {
         use rayon::prelude::*;
         emit(
             format!("{ROOT}/index.json"),
@@ -568,10 +570,11 @@ impl<'a> Exporter<'a> {
             emit,
         )?;
         services.par_iter().try_for_each(|(id, i)| {
-            emit(
-                format!("{ROOT}/services/{id}.json"),
-                json_bytes(&self.service(*i, true)),
-            )
+            let path = format!("{ROOT}/services/{id}.json");
+            if plan.activities[*i] {
+                return keep(path);
+            }
+            emit(path, json_bytes(&self.service(*i, true)))
         })?;
         let mut orgs: Vec<(&str, usize)> = self
             .organization_ids
@@ -587,10 +590,11 @@ impl<'a> Exporter<'a> {
             emit,
         )?;
         orgs.par_iter().try_for_each(|(id, i)| {
-            emit(
-                format!("{ROOT}/organizations/{id}.json"),
-                json_bytes(&self.organization(*i, true)),
-            )
+            let path = format!("{ROOT}/organizations/{id}.json");
+            if plan.providers[*i] {
+                return keep(path);
+            }
+            emit(path, json_bytes(&self.organization(*i, true)))
         })?;
         let mut sals: Vec<(String, usize, &str)> = Vec::new();
         for (i, a) in dir.activities.iter().enumerate() {
@@ -606,10 +610,11 @@ impl<'a> Exporter<'a> {
             emit,
         )?;
         sals.par_iter().try_for_each(|(id, i, v)| {
-            emit(
-                format!("{ROOT}/service_at_locations/{id}.json"),
-                json_bytes(&self.service_at_location(*i, v, true)),
-            )
+            let path = format!("{ROOT}/service_at_locations/{id}.json");
+            if plan.activities[*i] {
+                return keep(path);
+            }
+            emit(path, json_bytes(&self.service_at_location(*i, v, true)))
         })?;
         let mut taxonomies: Vec<(String, &str)> = TAXONOMIES
             .iter()
@@ -883,7 +888,14 @@ fn schedule_notes(dir: &Directory, s: &Session) -> String {
 /// Receives each file of the export: its path below the site root and its bytes.
 pub type Emit<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
 
+/// Receives the path of each file kept as published (see `emit_files`).
+pub type Keep<'a> = dyn Fn(String) -> std::io::Result<()> + Sync + 'a;
+
 /// Writes the export into `sink`, one compact JSON file at a time.
-pub fn write(dir: &Directory, sink: &dyn Sink) -> std::io::Result<()> {
-    Exporter::new(dir).emit_files(&|path, bytes| sink.put(OutFile { path, bytes }))
+pub fn write(dir: &Directory, sink: &dyn Sink, plan: &Plan) -> std::io::Result<()> {
+    Exporter::new(dir).emit_files(
+        &|path, bytes| sink.put(OutFile { path, bytes }),
+        &|path| sink.keep(&path),
+        plan,
+    )
 }

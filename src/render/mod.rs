@@ -284,7 +284,7 @@ pub fn render_into(
     };
     let data = || -> Result<_, RenderError> {
         let started = std::time::Instant::now();
-        crate::export::write(dir, sink)?;
+        crate::export::write(dir, sink, &plan)?;
         let exports = started.elapsed();
         let started = std::time::Instant::now();
         if search_index {
