@@ -49,8 +49,12 @@ pub enum PageJob {
     VenuesIndex,
     ChangingPlace(usize),
     ChangingPlacesIndex,
-    /// The browse hubs and every what/who/access/where/support/when list.
-    Browse,
+    /// The browse hubs (what, who, access, where, support, when).
+    BrowseHubs,
+    /// The lists of activities with each term of one vocabulary.
+    BrowseTerms(VocabKind),
+    /// The lists of activities on each day and time of day.
+    BrowseWhen,
     /// This week (0) or next week (1).
     Timetable(i64),
     Changes,
@@ -486,7 +490,13 @@ impl<'a> Deriver<'a> {
         jobs.extend((0..d.changing_places.len()).map(PageJob::ChangingPlace));
         jobs.extend([
             PageJob::ChangingPlacesIndex,
-            PageJob::Browse,
+            PageJob::BrowseHubs,
+            PageJob::BrowseTerms(VocabKind::Category),
+            PageJob::BrowseTerms(VocabKind::WhoFor),
+            PageJob::BrowseTerms(VocabKind::Access),
+            PageJob::BrowseTerms(VocabKind::Area),
+            PageJob::BrowseTerms(VocabKind::SupportType),
+            PageJob::BrowseWhen,
             PageJob::Timetable(0),
             PageJob::Timetable(1),
             PageJob::Changes,
@@ -514,7 +524,9 @@ impl<'a> Deriver<'a> {
             PageJob::VenuesIndex => return self.venues_index(),
             PageJob::ChangingPlace(i) => self.changing_place_page(i),
             PageJob::ChangingPlacesIndex => return self.changing_places_index(),
-            PageJob::Browse => return self.browse_pages(),
+            PageJob::BrowseHubs => return self.browse_hubs(),
+            PageJob::BrowseTerms(kind) => return self.browse_terms(kind),
+            PageJob::BrowseWhen => return self.browse_when(),
             PageJob::Timetable(weeks_ahead) => self.week_timetable(weeks_ahead),
             PageJob::Changes => self.changes_page(),
             PageJob::MyList => self.my_list_page(),
@@ -723,7 +735,7 @@ impl<'a> Deriver<'a> {
             .collect()
     }
 
-    fn browse_pages(&self) -> Vec<PageSpec> {
+    fn browse_hubs(&self) -> Vec<PageSpec> {
         let mut pages = Vec::new();
         let sections = self.hub_sections();
         for section in &sections {
@@ -751,38 +763,41 @@ impl<'a> Deriver<'a> {
             );
             pages.push(self.page(meta, "hub.html", ctx));
         }
-        for kind in [
-            VocabKind::Category,
-            VocabKind::WhoFor,
-            VocabKind::Access,
-            VocabKind::Area,
-            VocabKind::SupportType,
-        ] {
-            let folder = browse_folder(kind);
-            let (hub_title, _) = hub_title(kind);
-            let terms: Vec<Term> = self.dir.vocabulary.terms(kind).to_vec();
-            for t in terms {
-                let indexes = self.activities_with(kind, &t.id);
-                let picture = self.pic(&t.picture);
-                let see_also = if kind == VocabKind::Access && t.id == "changing-places" {
-                    Some(self.url("changing-places/"))
-                } else {
-                    None
-                };
-                let path = format!("{folder}/{}/", t.id);
-                let hub = format!("{folder}/");
-                let list = CardList {
-                    heading: &t.label,
-                    easy_read: browse_sentence(kind, &t),
-                    picture,
-                    rule: None,
-                    see_also,
-                    path,
-                    crumbs: vec![("Home", ""), (hub_title, &hub)],
-                };
-                pages.extend(self.card_list_pages(list, indexes));
-            }
+        pages
+    }
+
+    /// A list per term of one vocabulary (separate jobs, so they are derived in parallel).
+    fn browse_terms(&self, kind: VocabKind) -> Vec<PageSpec> {
+        let mut pages = Vec::new();
+        let folder = browse_folder(kind);
+        let (hub_title, _) = hub_title(kind);
+        let terms: Vec<Term> = self.dir.vocabulary.terms(kind).to_vec();
+        for t in terms {
+            let indexes = self.activities_with(kind, &t.id);
+            let picture = self.pic(&t.picture);
+            let see_also = if kind == VocabKind::Access && t.id == "changing-places" {
+                Some(self.url("changing-places/"))
+            } else {
+                None
+            };
+            let path = format!("{folder}/{}/", t.id);
+            let hub = format!("{folder}/");
+            let list = CardList {
+                heading: &t.label,
+                easy_read: browse_sentence(kind, &t),
+                picture,
+                rule: None,
+                see_also,
+                path,
+                crumbs: vec![("Home", ""), (hub_title, &hub)],
+            };
+            pages.extend(self.card_list_pages(list, indexes));
         }
+        pages
+    }
+
+    fn browse_when(&self) -> Vec<PageSpec> {
+        let mut pages = Vec::new();
         for f in self.when_filters() {
             let indexes = self.activities_when(f.test);
             let list = CardList {
