@@ -94,6 +94,9 @@ pub struct Memo {
     listings: HashMap<Listing, Made>,
     /// For pages every build derives: a hash of what each was rendered from, by path.
     page_keys: HashMap<String, u64>,
+    /// The whole site's export files and the search index: a rebuild after an edit makes
+    /// them after the pages (see `rebuild_changed_pages_first`).
+    later: HashSet<String>,
     /// Every picture the site shows, by file name.
     pictures: HashMap<String, Picture>,
 }
@@ -110,6 +113,17 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Reusing nothing.
+    pub fn none(dir: &Directory) -> Plan {
+        Plan {
+            same_context: false,
+            activities: vec![false; dir.activities.len()],
+            providers: vec![false; dir.providers.len()],
+            venues: vec![false; dir.venues.len()],
+            changing_places: vec![false; dir.changing_places.len()],
+        }
+    }
+
     /// Whether `job` is a listing's page that is kept from the last build.
     pub fn reuses(&self, job: PageJob) -> bool {
         match job {
@@ -138,13 +152,7 @@ impl Memo {
     /// What a build of `dir` from `inputs` can reuse: nothing unless only provider listings
     /// changed since this memo was made.
     pub fn plan(&self, dir: &Directory, inputs: Option<&Inputs>) -> Plan {
-        let mut plan = Plan {
-            same_context: false,
-            activities: vec![false; dir.activities.len()],
-            providers: vec![false; dir.providers.len()],
-            venues: vec![false; dir.venues.len()],
-            changing_places: vec![false; dir.changing_places.len()],
-        };
+        let mut plan = Plan::none(dir);
         let (Some(now), Some(before)) = (inputs, &self.inputs) else {
             return plan;
         };
@@ -251,6 +259,22 @@ impl Memo {
     pub fn same_page(&self, path: &str, key: u64) -> bool {
         self.page_keys.get(path) == Some(&key)
     }
+
+    /// Whether the file at `path` is one of the whole site's exports or the search index
+    /// (made after the pages by a rebuild after an edit).
+    pub fn is_later(&self, path: &str) -> bool {
+        self.later.contains(path)
+    }
+
+    /// The files made after the pages.
+    pub fn later_paths(&self) -> Vec<String> {
+        self.later.iter().cloned().collect()
+    }
+
+    /// The files made after the pages are now `paths`.
+    pub fn set_later(&mut self, paths: Vec<String>) {
+        self.later = paths.into_iter().collect();
+    }
 }
 
 /// The memo a build fills in as it goes, to replace the last one once the build succeeded.
@@ -336,6 +360,11 @@ impl Recorder {
         self.with(|m| {
             m.page_keys.insert(path.to_string(), key);
         });
+    }
+
+    /// The whole site's export files and the search index (see `Memo::is_later`).
+    pub fn later(&self, paths: Vec<String>) {
+        self.with(|m| m.set_later(paths));
     }
 
     /// Every picture the site shows.

@@ -251,20 +251,24 @@ fn build_into<S: output::Sink>(
         return Ok(report);
     };
     pages_published(&report);
+    // Then the whole site's exports and the search index, in place of the last ones.
     let stage = Instant::now();
     let update = output::Update::new(output, std::mem::take(&mut report.published));
     update
-        .keep_where(&|path| !search::is_index_file(path))
+        .keep_where(&|path| !reuse.memo.is_later(path))
         .map_err(BuildError::Output)?;
-    render::search_files(&dir, &update).map_err(render_error)?;
+    let later = output::Noting::new(&update);
+    render::later_files(&dir, &later).map_err(render_error)?;
+    let later = later.paths();
     let written = update.apply().map_err(BuildError::Output)?;
+    reuse.memo.set_later(later);
     report.changed += written.changed;
     report.removed += written.removed;
     report.published = written.fingerprints;
     report.files = written.files;
     report.bytes = written.bytes;
     report.timings.retain(|(stage, _)| *stage != "total");
-    report.timings.push(("index", stage.elapsed()));
+    report.timings.push(("exports and index", stage.elapsed()));
     report.timings.push(("total", started.elapsed()));
     Ok(report)
 }

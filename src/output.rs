@@ -31,6 +31,35 @@ pub trait Sink: Sync {
     }
 }
 
+/// A sink that notes the path of every file put through it, for `incremental`'s memo.
+pub struct Noting<'a> {
+    inner: &'a dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl<'a> Noting<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Noting<'a> {
+        Noting {
+            inner,
+            paths: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The paths put, in no particular order.
+    pub fn paths(self) -> Vec<String> {
+        self.paths.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Noting<'_> {
+    fn put(&self, file: OutFile) -> io::Result<()> {
+        if let Ok(mut paths) = self.paths.lock() {
+            paths.push(file.path.clone());
+        }
+        self.inner.put(file)
+    }
+}
+
 /// A staging folder filling up with the new site; dropped without `commit`, it is removed.
 pub struct Staging {
     output: PathBuf,

@@ -21,44 +21,34 @@ pub const FILE_NAME: &str = "calendar.ics";
 /// How far past the first possible date we look for a session's first occurrence.
 const FIRST_DATE_SEARCH_DAYS: i64 = 400;
 
-/// Writes every calendar file of the site into `sink` as it is made.
-/// The calendars of activities and providers `plan` reuses are kept as published.
-pub fn write(dir: &Directory, sink: &dyn Sink, plan: &Plan) -> std::io::Result<()> {
+/// Writes the calendar files `to` asks for as they are made: activities' and providers'
+/// to `to.listings` (those `plan` reuses are kept as published), the browse lists' to
+/// `to.lists`.
+pub fn write(dir: &Directory, plan: &Plan, to: &super::Targets) -> std::io::Result<()> {
     use rayon::prelude::*;
     // Each session's events, made once: a session is in its activity's and provider's
-    // calendars and in several browse calendars, which copy the same lines.
+    // calendars and in several browse calendars, which copy the same lines. Only the
+    // calendars made need them.
+    let needed = |i: usize| to.lists.is_some() || (to.listings.is_some() && !plan.activities[i]);
     let events: Vec<Vec<String>> = dir
         .activities
         .par_iter()
-        .map(|a| session_events(dir, a))
+        .enumerate()
+        .map(|(i, a)| {
+            if needed(i) {
+                session_events(dir, a)
+            } else {
+                Vec::new()
+            }
+        })
         .collect();
     let all = |_: &Session| true;
-    // One calendar per activity and per provider: independent, so made in parallel.
-    dir.activities
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, a)| {
-            let path = format!("activities/{}/", a.id);
-            if plan.activities[i] {
-                return sink.keep(&format!("{path}{FILE_NAME}"));
-            }
-            sink.put(file(dir, &events, &path, &a.data.name, &[(i, &all)]))
-        })?;
-    dir.providers
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(pi, p)| {
-            let path = format!("providers/{}/", p.id);
-            if plan.providers[pi] {
-                return sink.keep(&format!("{path}{FILE_NAME}"));
-            }
-            let items: Vec<Item> = p
-                .activities
-                .iter()
-                .map(|&i| (i, &all as &dyn Fn(&Session) -> bool))
-                .collect();
-            sink.put(file(dir, &events, &path, &p.data.name, &items))
-        })?;
+    if let Some(sink) = to.listings {
+        own_calendars(dir, plan, sink, &events)?;
+    }
+    let Some(sink) = to.lists else {
+        return Ok(());
+    };
     for (id, label, test) in when_filters() {
         let items: Vec<Item> = dir
             .activities
@@ -108,6 +98,43 @@ pub fn write(dir: &Directory, sink: &dyn Sink, plan: &Plan) -> std::io::Result<(
         ))?;
     }
     Ok(())
+}
+
+/// One calendar per activity and per provider: independent, so made in parallel. Those
+/// `plan` reuses are kept as published.
+fn own_calendars(
+    dir: &Directory,
+    plan: &Plan,
+    sink: &dyn Sink,
+    events: &[Vec<String>],
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let all = |_: &Session| true;
+    dir.activities
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, a)| {
+            let path = format!("activities/{}/", a.id);
+            if plan.activities[i] {
+                return sink.keep(&format!("{path}{FILE_NAME}"));
+            }
+            sink.put(file(dir, events, &path, &a.data.name, &[(i, &all)]))
+        })?;
+    dir.providers
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(pi, p)| {
+            let path = format!("providers/{}/", p.id);
+            if plan.providers[pi] {
+                return sink.keep(&format!("{path}{FILE_NAME}"));
+            }
+            let items: Vec<Item> = p
+                .activities
+                .iter()
+                .map(|&i| (i, &all as &dyn Fn(&Session) -> bool))
+                .collect();
+            sink.put(file(dir, events, &path, &p.data.name, &items))
+        })
 }
 
 type SessionTest = Box<dyn Fn(&Session) -> bool>;

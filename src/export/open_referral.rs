@@ -7,7 +7,6 @@
 use crate::content::model::{CostPer, Join, PayWith, Status, Term, WeekOfMonth, Weekday};
 use crate::content::{Activity, Directory, VocabKind};
 use crate::incremental::Plan;
-use crate::output::Sink;
 use crate::render::OutFile;
 use crate::schedule::{ChangeKind, Recurrence, Session};
 use serde::Serialize;
@@ -541,19 +540,39 @@ impl<'a> Exporter<'a> {
         service
     }
 
-    /// Every file of the API, as (path below the site root, compact JSON), handed to `emit`
-    /// as it is made (detail files in parallel), so the export is never held in memory whole.
-    /// The detail files of listings `plan` reuses are handed to `keep` instead.
-    pub fn emit_files(&self, emit: &Emit<'_>, keep: &Keep<'_>, plan: &Plan) -> std::io::Result<()> {
+    /// Every file of the API, as (path below the site root, compact JSON), handed on as it
+    /// is made (detail files in parallel), so the export is never held in memory whole:
+    /// each listing's detail file to `own` (or, for listings `plan` reuses, its path to
+    /// `own`'s `Keep`), and the lists and taxonomies to `lists`. Files for a target left
+    /// out are not made.
+    pub fn emit_files(
+        &self,
+        own: Option<(&Emit<'_>, &Keep<'_>)>,
+        lists: Option<&Emit<'_>>,
+        plan: &Plan,
+    ) -> std::io::Result<()> {
         use rayon::prelude::*;
-        emit(
-            format!("{ROOT}/index.json"),
-            json_bytes(&json!({
-                "version": "3.0",
-                "profile": "https://github.com/openreferral/uk-profile",
-                "openapi_url": "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json",
-            })),
-        )?;
+        let no_lists = |_: String, _: Vec<u8>| Ok(());
+        let (emit_lists, make_lists): (&Emit<'_>, bool) = match lists {
+            Some(e) => (e, true),
+            None => (&no_lists, false),
+        };
+        let no_own = |_: String, _: Vec<u8>| Ok(());
+        let no_keep = |_: String| Ok(());
+        let (emit, keep, make_own): (&Emit<'_>, &Keep<'_>, bool) = match own {
+            Some((e, k)) => (e, k, true),
+            None => (&no_own, &no_keep, false),
+        };
+        if make_lists {
+            emit_lists(
+                format!("{ROOT}/index.json"),
+                json_bytes(&json!({
+                    "version": "3.0",
+                    "profile": "https://github.com/openreferral/uk-profile",
+                    "openapi_url": "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json",
+                })),
+            )?;
+        }
         let dir = self.dir;
         // Services, sorted by id so pages are stable.
         let mut services: Vec<(&str, usize)> = self
@@ -563,19 +582,24 @@ impl<'a> Exporter<'a> {
             .map(|(i, id)| (id.as_str(), i))
             .collect();
         services.sort();
-        emit_pages(
-            "services",
-            services.len(),
-            |n| self.service(services[n].1, false),
-            emit,
-        )?;
-        services.par_iter().try_for_each(|(id, i)| {
-            let path = format!("{ROOT}/services/{id}.json");
-            if plan.activities[*i] {
-                return keep(path);
-            }
-            emit(path, json_bytes(&self.service(*i, true)))
-        })?;
+        if make_lists {
+            emit_pages(
+                "services",
+                services.len(),
+                |n| self.service(services[n].1, false),
+                emit_lists,
+            )?;
+        }
+        services
+            .par_iter()
+            .filter(|_| make_own)
+            .try_for_each(|(id, i)| {
+                let path = format!("{ROOT}/services/{id}.json");
+                if plan.activities[*i] {
+                    return keep(path);
+                }
+                emit(path, json_bytes(&self.service(*i, true)))
+            })?;
         let mut orgs: Vec<(&str, usize)> = self
             .organization_ids
             .iter()
@@ -583,19 +607,23 @@ impl<'a> Exporter<'a> {
             .map(|(i, id)| (id.as_str(), i))
             .collect();
         orgs.sort();
-        emit_pages(
-            "organizations",
-            orgs.len(),
-            |n| self.organization(orgs[n].1, false),
-            emit,
-        )?;
-        orgs.par_iter().try_for_each(|(id, i)| {
-            let path = format!("{ROOT}/organizations/{id}.json");
-            if plan.providers[*i] {
-                return keep(path);
-            }
-            emit(path, json_bytes(&self.organization(*i, true)))
-        })?;
+        if make_lists {
+            emit_pages(
+                "organizations",
+                orgs.len(),
+                |n| self.organization(orgs[n].1, false),
+                emit_lists,
+            )?;
+        }
+        orgs.par_iter()
+            .filter(|_| make_own)
+            .try_for_each(|(id, i)| {
+                let path = format!("{ROOT}/organizations/{id}.json");
+                if plan.providers[*i] {
+                    return keep(path);
+                }
+                emit(path, json_bytes(&self.organization(*i, true)))
+            })?;
         let mut sals: Vec<(String, usize, &str)> = Vec::new();
         for (i, a) in dir.activities.iter().enumerate() {
             for v in Self::venues_of(a) {
@@ -603,19 +631,27 @@ impl<'a> Exporter<'a> {
             }
         }
         sals.sort();
-        emit_pages(
-            "service_at_locations",
-            sals.len(),
-            |n| self.service_at_location(sals[n].1, sals[n].2, false),
-            emit,
-        )?;
-        sals.par_iter().try_for_each(|(id, i, v)| {
-            let path = format!("{ROOT}/service_at_locations/{id}.json");
-            if plan.activities[*i] {
-                return keep(path);
-            }
-            emit(path, json_bytes(&self.service_at_location(*i, v, true)))
-        })?;
+        if make_lists {
+            emit_pages(
+                "service_at_locations",
+                sals.len(),
+                |n| self.service_at_location(sals[n].1, sals[n].2, false),
+                emit_lists,
+            )?;
+        }
+        sals.par_iter()
+            .filter(|_| make_own)
+            .try_for_each(|(id, i, v)| {
+                let path = format!("{ROOT}/service_at_locations/{id}.json");
+                if plan.activities[*i] {
+                    return keep(path);
+                }
+                emit(path, json_bytes(&self.service_at_location(*i, v, true)))
+            })?;
+        if !make_lists {
+            return Ok(());
+        }
+        let emit = emit_lists;
         let mut taxonomies: Vec<(String, &str)> = TAXONOMIES
             .iter()
             .map(|s| (self.id("taxonomy", s), *s))
@@ -892,10 +928,19 @@ pub type Emit<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
 pub type Keep<'a> = dyn Fn(String) -> std::io::Result<()> + Sync + 'a;
 
 /// Writes the export into `sink`, one compact JSON file at a time.
-pub fn write(dir: &Directory, sink: &dyn Sink, plan: &Plan) -> std::io::Result<()> {
+pub fn write(dir: &Directory, plan: &Plan, to: &super::Targets) -> std::io::Result<()> {
+    let own = to.listings.map(|sink| {
+        (
+            move |path: String, bytes: Vec<u8>| sink.put(OutFile { path, bytes }),
+            move |path: String| sink.keep(&path),
+        )
+    });
+    let lists = to
+        .lists
+        .map(|sink| move |path: String, bytes: Vec<u8>| sink.put(OutFile { path, bytes }));
     Exporter::new(dir).emit_files(
-        &|path, bytes| sink.put(OutFile { path, bytes }),
-        &|path| sink.keep(&path),
+        own.as_ref().map(|(e, k)| (e as &Emit<'_>, k as &Keep<'_>)),
+        lists.as_ref().map(|e| e as &Emit<'_>),
         plan,
     )
 }

@@ -284,15 +284,30 @@ pub fn render_into(
     };
     let data = || -> Result<_, RenderError> {
         let started = std::time::Instant::now();
-        crate::export::write(dir, sink, &plan)?;
+        if !search_index {
+            // Listings' own files now; the whole site's files and the search index after
+            // the pages are published (`rebuild_changed_pages_first`), kept until then.
+            let own = crate::export::Targets {
+                listings: Some(sink),
+                lists: None,
+            };
+            crate::export::write(dir, &plan, &own)?;
+            sink.keep_where(&|path| last.is_later(path))?;
+            // Still published until the files made after these pages replace them.
+            next.later(last.later_paths());
+            return Ok((started.elapsed(), None));
+        }
+        let lists = crate::output::Noting::new(sink);
+        let all = crate::export::Targets {
+            listings: Some(sink),
+            lists: Some(&lists),
+        };
+        crate::export::write(dir, &plan, &all)?;
         let exports = started.elapsed();
         let started = std::time::Instant::now();
-        if search_index {
-            search_files(dir, sink)?;
-        } else {
-            sink.keep_where(&crate::search::is_index_file)?;
-        }
-        Ok((exports, search_index.then(|| started.elapsed())))
+        search_files(dir, &lists)?;
+        next.later(lists.paths());
+        Ok((exports, Some(started.elapsed())))
     };
     let (pages, data) = rayon::join(pages, data);
     let (search_page, page_paths, derive_time, render_time) = pages?;
@@ -332,6 +347,17 @@ fn key_of(page: &mut crate::site::PageSpec, json_ld: &str, card_keys: &[u64]) ->
     page.context = tera::Context::from_value(values).ok()?;
     let cards: Vec<u64> = page.cards.iter().map(|&i| card_keys[i]).collect();
     Some(incremental::page_key(page, &bytes?, json_ld, &cards))
+}
+
+/// The whole site's export files and the search index: made after the pages by a
+/// rebuild after an edit.
+pub fn later_files(dir: &Directory, sink: &dyn Sink) -> Result<(), RenderError> {
+    let lists = crate::export::Targets {
+        listings: None,
+        lists: Some(sink),
+    };
+    crate::export::write(dir, &incremental::Plan::none(dir), &lists)?;
+    search_files(dir, sink)
 }
 
 /// The search index: the server's (tantivy) and the one the page script reads.
