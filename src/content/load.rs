@@ -2,6 +2,7 @@
 //! into typed values. It never stops at the first problem: every file is read and every
 //! mistake becomes a diagnostic with its file, line, column and field.
 
+use super::check_memo::CheckMemo;
 use super::model::{
     ChangingPlaceFile, PageFile, ProviderFile, SiteFile, VenueFile, VocabularyFile,
 };
@@ -82,6 +83,8 @@ pub struct LoadCache {
     files: HashMap<PathBuf, Cached>,
     /// False for a one-off build: nothing is copied into the cache.
     keep: bool,
+    /// What validating provider listings found, for those that have not changed since.
+    pub(crate) checks: CheckMemo,
 }
 
 impl LoadCache {
@@ -90,6 +93,7 @@ impl LoadCache {
         LoadCache {
             files: HashMap::new(),
             keep: false,
+            checks: CheckMemo::default(),
         }
     }
 }
@@ -124,6 +128,7 @@ impl Default for LoadCache {
         LoadCache {
             files: HashMap::new(),
             keep: true,
+            checks: CheckMemo::default(),
         }
     }
 }
