@@ -144,8 +144,25 @@ struct Cached {
 type Stamp = (u64, u64);
 
 fn stamp(path: &Path) -> Option<Stamp> {
-    let bytes = std::fs::read(path).ok()?;
-    Some((bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(&bytes)))
+    use std::io::Read;
+    // Read through one small buffer: a check after an edit stamps every file (photos too),
+    // and allocating each file's bytes cost more than hashing them.
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buffer = [0u8; 16 * 1024];
+    let mut hash = xxhash_rust::xxh3::Xxh3::new();
+    let mut len = 0u64;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                hash.update(&buffer[..n]);
+                len += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some((len, hash.digest()))
 }
 
 /// Reads the whole content folder.
