@@ -68,7 +68,8 @@ pub fn check_timed(
     check_cached(options, timings, &mut LoadCache::one_off())
 }
 
-/// `check_timed`, reading only the files that changed since `cache` was filled.
+/// `check_timed`, reading only the files that changed since `cache` was filled, and checking
+/// again only the provider listings an edit touched (see `content::check_memo`).
 pub fn check_cached(
     options: &Options,
     timings: &mut timings::Timings,
