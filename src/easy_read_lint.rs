@@ -6,7 +6,7 @@
 //! own mistake, so they are errors; lines providers and pages write are warnings.
 
 use crate::content::model::Jargon;
-use crate::content::Directory;
+use crate::content::{Directory, Provider};
 use crate::diagnostics::Diagnostic;
 use rayon::prelude::*;
 
@@ -257,20 +257,20 @@ pub fn jargon(text: &str, list: &[Jargon]) -> Option<Finding> {
     })
 }
 
-/// Errors for the lines Signpost writes for each activity, at the activity in its
-/// provider's file: a broken rule there is a mistake in Signpost or in the vocabulary,
-/// venue or provider data it writes from.
-pub fn generated_lines(dir: &Directory) -> Vec<Diagnostic> {
+/// Errors for the lines Signpost writes for each activity of `provider`, in order, at the
+/// activity in the provider's file: a broken rule there is a mistake in Signpost or in the
+/// vocabulary, venue or provider data it writes from. (`check_memo` runs this for every
+/// provider, or takes what it kept.)
+pub fn provider_lines(dir: &Directory, provider: &Provider) -> Vec<Diagnostic> {
     let lists = Lists {
         jargon: &dir.vocabulary.jargon,
         acronyms: &dir.vocabulary.acronyms,
     };
-    // Each activity's lines are independent: lint them in parallel, keeping activity order.
-    let per_activity: Vec<Vec<Diagnostic>> = dir
+    let per_activity: Vec<Vec<Diagnostic>> = provider
         .activities
         .par_iter()
-        .map(|a| {
-            let provider = &dir.providers[a.provider];
+        .map(|&i| {
+            let a = &dir.activities[i];
             let mut out = Vec::new();
             for line in crate::easy_read::activity_lines(dir, a) {
                 if line.own {

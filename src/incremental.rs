@@ -55,6 +55,16 @@ impl Inputs {
             providers,
         })
     }
+
+    /// The hash of everything besides provider listings.
+    pub fn context(&self) -> u64 {
+        self.context
+    }
+
+    /// The hash of the provider listing `file` (below the content folder), if it was read.
+    pub fn provider(&self, file: &str) -> Option<u64> {
+        self.providers.get(file).copied()
+    }
 }
 
 /// A listing with pages of its own.

@@ -68,7 +68,8 @@ pub fn check_timed(
     check_cached(options, timings, &mut LoadCache::one_off())
 }
 
-/// `check_timed`, reading only the files that changed since `cache` was filled.
+/// `check_timed`, reading only the files that changed since `cache` was filled, and checking
+/// again only the provider listings an edit touched (see `content::check_memo`).
 pub fn check_cached(
     options: &Options,
     timings: &mut timings::Timings,
@@ -77,11 +78,20 @@ pub fn check_cached(
     let (raw, mut diags) = timings.time("load", || {
         content::load::load_cached(&options.content, cache)
     });
+    // A cache that keeps what it reads keeps each provider's checks too (see `check_memo`).
     let dir = timings.time("validate", || {
-        content::validate::validate(raw, &options.theme, options.today, &mut diags)
+        let inputs = incremental::Inputs::read(cache, options);
+        cache.checks.begin(inputs.as_ref(), &raw);
+        content::validate::validate_reusing(
+            raw,
+            &options.theme,
+            options.today,
+            &mut diags,
+            &mut cache.checks,
+        )
     });
     if let Some(dir) = &dir {
-        let lint = timings.time("validate", || easy_read_lint::generated_lines(dir));
+        let lint = timings.time("validate", || cache.checks.generated_lines(dir));
         diags.extend(lint);
     }
     let dir = if diags.has_errors() { None } else { dir };

@@ -1,5 +1,7 @@
 //! Rebuilding over a published site (`signpost serve` after an edit) writes only what
 //! changed, and the result is byte for byte the site a full build of the same content makes.
+//! Checking again with what the last check kept finds the directory and the messages
+//! (errors and warnings, in order) a full check finds.
 
 use signpost::{build, rebuild_changed, rebuild_changed_pages_first, Options};
 use std::collections::BTreeMap;
@@ -269,4 +271,197 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
     let full = tmp.path().join("full");
     build(&options(&content), &full).unwrap();
     assert_same_site(&site, &full, "a failed rebuild mended");
+}
+
+/// What a check found, to compare: the directory's contents (without the lazily read
+/// positions of fields, and with maps in order) and every diagnostic, in order.
+fn checked(
+    dir: Option<signpost::content::Directory>,
+    diags: Vec<signpost::diagnostics::Diagnostic>,
+) -> String {
+    let mut out = String::new();
+    if let Some(dir) = dir {
+        let pictures: BTreeMap<_, _> = dir.pictures.iter().collect();
+        let venue_index: BTreeMap<_, _> = dir.venue_index.iter().collect();
+        let activities: Vec<String> = dir
+            .activities
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {} {} {:?} {:?}",
+                    a.id, a.provider, a.field, a.data, a.sessions
+                )
+            })
+            .collect();
+        out = format!(
+            "{:?}\n{:?}\n{:?}\n{activities:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{pictures:?}\n{venue_index:?}\n{}\n{:?}\n",
+            dir.site,
+            dir.vocabulary,
+            dir.providers,
+            dir.venues,
+            dir.changing_places,
+            dir.pages,
+            dir.images,
+            dir.today,
+            dir.root,
+        );
+    }
+    for d in diags {
+        out.push_str(&format!("{d}\n"));
+    }
+    out
+}
+
+/// The first line where the kept check differs from a full one, if any.
+fn assert_same_check(kept: &str, full: &str, after: &str) {
+    let differ = kept.lines().zip(full.lines()).position(|(a, b)| a != b);
+    let cut = |line: &str| line.chars().take(400).collect::<String>();
+    if let Some(i) = differ {
+        panic!(
+            "after {after}, line {i} differs:\n kept: {}\n full: {}",
+            cut(kept.lines().nth(i).unwrap()),
+            cut(full.lines().nth(i).unwrap())
+        );
+    }
+    assert_eq!(
+        kept.lines().count(),
+        full.lines().count(),
+        "after {after}: the kept check has another number of lines than a full one"
+    );
+}
+
+#[test]
+fn checking_after_edits_finds_what_a_full_check_finds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&project().join("content"), &content);
+    // As `serve` does: what each check read and found is kept for the next.
+    let mut cache = signpost::content::load::LoadCache::default();
+    let check_kept = |options: &Options, cache: &mut signpost::content::load::LoadCache| {
+        let (dir, diags) =
+            signpost::check_cached(options, &mut signpost::timings::Timings::default(), cache);
+        checked(dir, diags)
+    };
+    check_kept(&options(&content), &mut cache);
+
+    let age_wyvern = content.join("providers/age-wyvern.md");
+    let brightside = content.join("providers/brightside-arts.md");
+    let library = content.join("venues/millbrook-library.yaml");
+    let moved = content.join("venues/millbrook-libraries.yaml");
+    type Step<'a> = Box<dyn Fn(&Path) + 'a>;
+    let steps: Vec<(&str, Step, &str)> = vec![
+        ("nothing changed", Box::new(|_: &Path| {}), ""),
+        (
+            "a listing not reviewed for a long time",
+            Box::new(|_: &Path| edit(&age_wyvern, "reviewed: 2026-10-20", "reviewed: 2024-10-20")),
+            "warning: providers/age-wyvern.md:9:11 reviewed: this listing has not been reviewed",
+        ),
+        (
+            "an Easy Read line in capitals",
+            Box::new(|_: &Path| edit(&age_wyvern, "Have a hot lunch", "Have a HOT lunch")),
+            "\"HOT\" is written in capitals",
+        ),
+        (
+            "a mistake in one listing",
+            Box::new(|_: &Path| edit(&age_wyvern, "day: friday", "day: fryday")),
+            "error: providers/age-wyvern.md",
+        ),
+        (
+            "that mistake mended and an activity id used twice",
+            Box::new(|_: &Path| {
+                edit(&age_wyvern, "day: fryday", "day: friday");
+                edit(&brightside, "id: bs-open-studio", "id: aw-lunch-club");
+            }),
+            "the activity id \"aw-lunch-club\" is already used by providers/age-wyvern.md",
+        ),
+        (
+            "the id mended",
+            Box::new(|_: &Path| edit(&brightside, "id: aw-lunch-club", "id: bs-open-studio")),
+            "",
+        ),
+        (
+            "a venue that unchanged listings use renamed away",
+            Box::new(|_: &Path| std::fs::rename(&library, &moved).unwrap()),
+            "error: providers/wyvern-travel-buddies.md",
+        ),
+        (
+            "the venue back",
+            Box::new(|_: &Path| std::fs::rename(&moved, &library).unwrap()),
+            "",
+        ),
+        (
+            "a venue name that breaks a rule in Signpost's own lines for unchanged listings",
+            Box::new(|_: &Path| {
+                edit(
+                    &library,
+                    "name: Millbrook Library",
+                    "name: Millbrook LIBRARY",
+                )
+            }),
+            "Signpost's Easy Read line \"It is at Millbrook LIBRARY",
+        ),
+        (
+            "another listing edited meanwhile",
+            Box::new(|_: &Path| {
+                edit(
+                    &brightside,
+                    "name: Brightside Arts",
+                    "name: Brightside Arts Studio",
+                )
+            }),
+            "Signpost's Easy Read line \"It is at Millbrook LIBRARY",
+        ),
+        (
+            "the venue name mended",
+            Box::new(|_: &Path| {
+                edit(
+                    &library,
+                    "name: Millbrook LIBRARY",
+                    "name: Millbrook Library",
+                )
+            }),
+            "",
+        ),
+        (
+            "a photo that is not in images/ yet",
+            Box::new(|_: &Path| {
+                edit(
+                    &age_wyvern,
+                    "    carers_welcome: true\n",
+                    "    carers_welcome: true\n    photos:\n      - file: images/lunch.jpg\n        alt: A table set for lunch.\n",
+                )
+            }),
+            "the photo \"images/lunch.jpg\" does not exist",
+        ),
+        (
+            "the photo added",
+            Box::new(|c: &Path| {
+                std::fs::create_dir_all(c.join("images")).unwrap();
+                std::fs::write(c.join("images/lunch.jpg"), b"a photo").unwrap();
+            }),
+            "",
+        ),
+    ];
+    for (what, step, expected) in steps {
+        step(&content);
+        let kept = check_kept(&options(&content), &mut cache);
+        let (dir, diags) = signpost::check(&options(&content));
+        assert_same_check(&kept, &checked(dir, diags), what);
+        assert!(
+            kept.contains(expected),
+            "after {what}: {expected:?} in\n{kept}"
+        );
+    }
+    // A day later than the listings' review dates allow: every listing is checked again.
+    let later = Options {
+        today: "2027-12-01".parse().unwrap(),
+        ..options(&content)
+    };
+    let kept = check_kept(&later, &mut cache);
+    let (dir, diags) = signpost::check(&later);
+    assert_same_check(&kept, &checked(dir, diags), "a year later");
+    assert!(
+        kept.contains("warning: providers/brightside-arts.md"),
+        "{kept}"
+    );
 }

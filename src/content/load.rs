@@ -2,6 +2,7 @@
 //! into typed values. It never stops at the first problem: every file is read and every
 //! mistake becomes a diagnostic with its file, line, column and field.
 
+use super::check_memo::CheckMemo;
 use super::model::{
     ChangingPlaceFile, PageFile, ProviderFile, SiteFile, VenueFile, VocabularyFile,
 };
@@ -82,6 +83,8 @@ pub struct LoadCache {
     files: HashMap<PathBuf, Cached>,
     /// False for a one-off build: nothing is copied into the cache.
     keep: bool,
+    /// What validating provider listings found, for those that have not changed since.
+    pub(crate) checks: CheckMemo,
 }
 
 impl LoadCache {
@@ -90,6 +93,7 @@ impl LoadCache {
         LoadCache {
             files: HashMap::new(),
             keep: false,
+            checks: CheckMemo::default(),
         }
     }
 }
@@ -124,6 +128,7 @@ impl Default for LoadCache {
         LoadCache {
             files: HashMap::new(),
             keep: true,
+            checks: CheckMemo::default(),
         }
     }
 }
@@ -139,8 +144,25 @@ struct Cached {
 type Stamp = (u64, u64);
 
 fn stamp(path: &Path) -> Option<Stamp> {
-    let bytes = std::fs::read(path).ok()?;
-    Some((bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(&bytes)))
+    use std::io::Read;
+    // Read through one small buffer: a check after an edit stamps every file (photos too),
+    // and allocating each file's bytes cost more than hashing them.
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buffer = [0u8; 16 * 1024];
+    let mut hash = xxhash_rust::xxh3::Xxh3::new();
+    let mut len = 0u64;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                hash.update(&buffer[..n]);
+                len += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some((len, hash.digest()))
 }
 
 /// Reads the whole content folder.

@@ -1,5 +1,6 @@
 //! Content: reading listing files and checking them into one validated [`Directory`].
 
+pub mod check_memo;
 pub mod load;
 pub mod model;
 pub mod positions;

@@ -1,8 +1,9 @@
 //! Cross-file checks: vocabulary terms, venue and Changing Places references, times and
 //! dates, duplicate ids and web addresses, photos. Produces the validated [`Directory`].
 
+use super::check_memo::CheckMemo;
 use super::load::{field, item, Loaded, RawContent};
-use super::model::{ActivityFile, Every, ProviderFile, Status, Term};
+use super::model::{Every, ProviderFile, Status, Term};
 use super::{Activity, ChangingPlace, Directory, Page, Provider, Venue, VocabKind, Vocabulary};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::easy_read_lint;
@@ -12,6 +13,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Page ids Signpost uses for its own pages.
 pub const RESERVED_IDS: [&str; 18] = [
@@ -47,6 +49,8 @@ struct Checker<'a> {
     images: &'a BTreeSet<String>,
     unreadable: &'a BTreeSet<String>,
     pictures: HashMap<String, Picture>,
+    /// The pictures named since the last `take_pictures` that resolved, by name.
+    named_pictures: Vec<String>,
     vocabulary: Option<&'a Vocabulary>,
 }
 
@@ -57,6 +61,18 @@ pub fn validate(
     theme: &Path,
     today: Date,
     diags: &mut Diagnostics,
+) -> Option<Directory> {
+    validate_reusing(raw, theme, today, diags, &mut CheckMemo::default())
+}
+
+/// `validate`, reusing the own checks of provider listings that `memo` kept from the last
+/// check (see `check_memo`), and keeping this check's for the next. The result is the same.
+pub fn validate_reusing(
+    raw: RawContent,
+    theme: &Path,
+    today: Date,
+    diags: &mut Diagnostics,
+    memo: &mut CheckMemo,
 ) -> Option<Directory> {
     // Fields repaired after schema errors hold placeholders: checks on them would only
     // repeat the schema error in other words, so they are dropped.
@@ -75,7 +91,7 @@ pub fn validate(
         .for_each(|f| note(&f.file, &f.tainted));
     raw.pages.iter().for_each(|f| note(&f.file, &f.tainted));
     let mut semantic = Diagnostics::default();
-    let dir = validate_semantics(raw, theme, today, &mut semantic);
+    let dir = validate_semantics(raw, theme, today, &mut semantic, memo);
     diags.extend(semantic.sorted().into_iter().filter(|d| {
         !tainted
             .iter()
@@ -101,6 +117,7 @@ fn validate_semantics(
     theme: &Path,
     today: Date,
     diags: &mut Diagnostics,
+    memo: &mut CheckMemo,
 ) -> Option<Directory> {
     let images = raw.images.clone();
     let unreadable = raw.unreadable.clone();
@@ -110,6 +127,7 @@ fn validate_semantics(
         images: &images,
         unreadable: &unreadable,
         pictures: HashMap::new(),
+        named_pictures: Vec::new(),
         vocabulary: None,
     };
     let vocabulary = raw.vocabulary.as_ref().map(|v| c.vocabulary_file(v));
@@ -180,14 +198,16 @@ fn validate_semantics(
     // Providers and their activities: each provider's own checks run in parallel, then
     // the results are taken in file order for the checks across files (activity ids), so
     // messages and the directory are the same as checking one file after another.
-    let checked = c.providers(&raw.providers, today, &venue_index);
+    let checked = c.providers(&raw.providers, today, &venue_index, memo);
     let mut providers = Vec::new();
     let mut activities = Vec::new();
     let mut activity_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (pi, (p, checked)) in raw.providers.into_iter().zip(checked).enumerate() {
+        // Kept results are shared with the memo, so they are copied out of it.
+        let checked = Arc::unwrap_or_clone(checked);
         c.diags.extend(checked.diags);
         let mut indexes = Vec::new();
-        for a in checked.activities {
+        for (a, data) in checked.activities.into_iter().zip(&p.data.activities) {
             c.diags.extend(a.id_diags);
             if let Some((other_file, other_path)) = activity_ids.get(&a.id) {
                 let id = &a.id;
@@ -203,7 +223,7 @@ fn validate_semantics(
             activities.push(Activity {
                 id: a.id,
                 provider: pi,
-                data: a.data,
+                data: data.clone(),
                 sessions: a.sessions,
                 positions: p.positions.clone(),
                 field: a.path,
@@ -270,14 +290,19 @@ fn validate_semantics(
 }
 
 /// One provider's own checks; those across files are made afterwards, in file order.
-struct ProviderChecked {
+#[derive(Clone)]
+pub(crate) struct ProviderChecked {
     reviewed: Option<Date>,
     /// Problems with the provider's own fields, reported before its activities'.
     diags: Vec<Diagnostic>,
+    /// One for each of the file's activities, in order.
     activities: Vec<ActivityChecked>,
+    /// The pictures its Easy Read lines name that resolved, for the directory.
+    pictures: Vec<(String, Picture)>,
 }
 
-/// One activity's own checks, and what the directory keeps of it.
+/// One activity's own checks, and what the directory keeps of it besides its data.
+#[derive(Clone)]
 struct ActivityChecked {
     id: String,
     /// `activities[N]`.
@@ -288,7 +313,6 @@ struct ActivityChecked {
     id_diags: Vec<Diagnostic>,
     /// The rest of the activity's problems.
     diags: Vec<Diagnostic>,
-    data: ActivityFile,
     sessions: Vec<Session>,
 }
 
@@ -365,33 +389,38 @@ pub fn word_count(text: &str) -> usize {
 }
 
 impl Checker<'_> {
-    /// Checks every provider in parallel, each part of the list with its own checker; the
-    /// results come back in file order and the pictures found join this checker's.
+    /// Checks every provider in parallel, each part of the list with its own checker, or
+    /// takes the checks `memo` kept; the results come back in file order and the pictures
+    /// they name join this checker's.
     fn providers(
         &mut self,
         providers: &[Loaded<ProviderFile>],
         today: Date,
         venues: &HashMap<String, usize>,
-    ) -> Vec<ProviderChecked> {
-        let parts: Vec<(HashMap<String, Picture>, Vec<ProviderChecked>)> = providers
+        memo: &mut CheckMemo,
+    ) -> Vec<Arc<ProviderChecked>> {
+        let kept = &*memo;
+        let all: Vec<(Arc<ProviderChecked>, bool)> = providers
             .par_iter()
-            .fold(
-                || (self.helper(), Vec::new()),
-                |(mut checker, mut out), p| {
-                    out.push(checker.provider(p, today, venues));
-                    (checker, out)
+            .map_init(
+                || self.helper(),
+                |checker, p| match kept.provider(&p.file) {
+                    Some(checked) => (checked, true),
+                    None => (Arc::new(checker.provider(p, today, venues)), false),
                 },
             )
-            .map(|(checker, out)| (checker.pictures, out))
             .collect();
-        let mut all = Vec::with_capacity(providers.len());
-        for (pictures, checked) in parts {
-            for (name, picture) in pictures {
-                self.pictures.entry(name).or_insert(picture);
+        for (p, (checked, was_kept)) in providers.iter().zip(&all) {
+            if !was_kept {
+                memo.keep_provider(&p.file, checked);
             }
-            all.extend(checked);
+            for (name, picture) in &checked.pictures {
+                if !self.pictures.contains_key(name) {
+                    self.pictures.insert(name.clone(), picture.clone());
+                }
+            }
         }
-        all
+        all.into_iter().map(|(checked, _)| checked).collect()
     }
 
     /// A checker for work done on another thread: it starts with the pictures known so far
@@ -403,6 +432,7 @@ impl Checker<'_> {
             images: self.images,
             unreadable: self.unreadable,
             pictures: self.pictures.clone(),
+            named_pictures: Vec::new(),
             vocabulary: self.vocabulary,
         }
     }
@@ -413,6 +443,7 @@ impl Checker<'_> {
         today: Date,
         venues: &HashMap<String, usize>,
     ) -> ProviderChecked {
+        self.named_pictures.clear();
         let reviewed = self.date(p, "reviewed", &p.data.reviewed);
         if let Some(r) = reviewed {
             if r > today {
@@ -462,7 +493,6 @@ impl Checker<'_> {
                 id_at,
                 id_diags,
                 diags: self.take_diags(),
-                data: a.clone(),
                 sessions,
                 path,
             });
@@ -471,7 +501,22 @@ impl Checker<'_> {
             reviewed,
             diags,
             activities,
+            pictures: self.take_pictures(),
         }
+    }
+
+    /// The pictures named since the last call that resolved, each once.
+    fn take_pictures(&mut self) -> Vec<(String, Picture)> {
+        let mut names = std::mem::take(&mut self.named_pictures);
+        names.sort_unstable();
+        names.dedup();
+        names
+            .into_iter()
+            .filter_map(|name| {
+                let picture = self.pictures.get(&name)?.clone();
+                Some((name, picture))
+            })
+            .collect()
     }
 
     /// The diagnostics found since the last call.
@@ -609,11 +654,13 @@ impl Checker<'_> {
 
     fn picture<T>(&mut self, f: &Loaded<T>, path: &str, name: &str) {
         if self.pictures.contains_key(name) {
+            self.named_pictures.push(name.to_string());
             return;
         }
         match pictures::resolve(name, self.theme) {
             Ok(p) => {
                 self.pictures.insert(name.to_string(), p);
+                self.named_pictures.push(name.to_string());
             }
             Err(message) => self.diags.push(
                 f.error_at(path, message)
