@@ -146,31 +146,15 @@ pub fn render_into(
         Vec::new()
     };
     let mut page_paths = Vec::new();
-    let mut jobs = deriver.jobs();
-    // Listings an edit did not touch keep their pages, and those pages' pictures.
-    for &job in jobs.iter().filter(|&&job| plan.reuses(job)) {
-        let Some(listing) = incremental::listing_of(dir, job) else {
-            continue;
-        };
-        let Some((files, pictures)) = last.kept(&listing) else {
-            continue;
-        };
-        for file in files {
-            sink.keep(file)?;
-            if let Some(folder) = file.strip_suffix("index.html") {
-                page_paths.push(folder.to_string());
-            }
-        }
-        let names = pictures
-            .into_iter()
-            .map(|p| {
-                deriver.pictures.add(p);
-                p.file_name.clone()
-            })
-            .collect();
-        next.listing(listing, files.to_vec(), names);
-    }
-    jobs.retain(|&job| !plan.reuses(job));
+    let jobs = keep_unchanged_listings(
+        deriver.jobs(),
+        &plan,
+        last,
+        next,
+        &deriver,
+        sink,
+        &mut page_paths,
+    )?;
     timings.add("derive", stage.elapsed());
 
     // Pages on one side; exports and the search index, which need only the directory, on
@@ -337,6 +321,46 @@ pub fn render_into(
     }
     timings.add("exports", stage.elapsed());
     Ok(search_page)
+}
+
+/// Keeps the pages of the listings an edit did not touch (those `plan` reuses among
+/// `jobs`) as published, adds their pictures to the site's and their folders to
+/// `page_paths` (for the sitemap), and records them for the next rebuild. Returns the
+/// jobs still to derive.
+fn keep_unchanged_listings(
+    jobs: Vec<crate::site::PageJob>,
+    plan: &incremental::Plan,
+    last: &Memo,
+    next: &Recorder,
+    deriver: &Deriver,
+    sink: &dyn Sink,
+    page_paths: &mut Vec<String>,
+) -> std::io::Result<Vec<crate::site::PageJob>> {
+    let mut to_derive = Vec::new();
+    for job in jobs {
+        let kept = incremental::listing_of(deriver.dir, job)
+            .filter(|_| plan.reuses(job))
+            .and_then(|listing| last.kept(&listing).map(|kept| (listing, kept)));
+        let Some((listing, (files, pictures))) = kept else {
+            to_derive.push(job);
+            continue;
+        };
+        for file in files {
+            sink.keep(file)?;
+            if let Some(folder) = file.strip_suffix("index.html") {
+                page_paths.push(folder.to_string());
+            }
+        }
+        let names = pictures
+            .into_iter()
+            .map(|p| {
+                deriver.pictures.add(p);
+                p.file_name.clone()
+            })
+            .collect();
+        next.listing(listing, files.to_vec(), names);
+    }
+    Ok(to_derive)
 }
 
 /// The key of what `page` is rendered from (see `incremental::page_key`); None if its values

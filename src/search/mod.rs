@@ -7,4 +7,3 @@ pub mod page;
 pub mod query;
 pub mod static_export;
 pub mod text;
-
