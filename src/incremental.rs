@@ -15,6 +15,7 @@ use crate::content::Directory;
 use crate::pictures::Picture;
 use crate::site::{Card, Deriver, PageJob};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// What a build was made from: one hash for everything besides provider listings, and a hash
 /// of each provider listing by its path below the content folder.
@@ -76,11 +77,12 @@ pub enum Listing {
     ChangingPlace(String),
 }
 
-/// The files a listing's page made and the pictures it shows (by file name).
-#[derive(Debug, Clone, Default)]
-struct Made {
-    files: Vec<String>,
-    pictures: Vec<String>,
+/// The files a listing's page made and the pictures it shows (by file name, once each).
+/// Shared between memos: a rebuild keeps most listings as they were.
+#[derive(Debug, Default)]
+pub struct Made {
+    pub files: Vec<String>,
+    pub pictures: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,7 +103,7 @@ pub struct Memo {
     /// Each provider listing's id and activity ids, by file.
     providers: HashMap<String, (String, Vec<String>)>,
     activities: HashMap<String, ActivityMemo>,
-    listings: HashMap<Listing, Made>,
+    listings: HashMap<Listing, Arc<Made>>,
     /// For pages every build derives: a hash of what each was rendered from, by path.
     page_keys: HashMap<String, u64>,
     /// The whole site's export files and the search index: a rebuild after an edit makes
@@ -254,15 +256,14 @@ impl Memo {
             .map(|a| a.card_html.as_str())
     }
 
-    /// The files a kept listing's page made, and its pictures.
-    pub fn kept(&self, listing: &Listing) -> Option<(&[String], Vec<&Picture>)> {
-        let made = self.listings.get(listing)?;
-        let pictures = made
-            .pictures
-            .iter()
-            .filter_map(|n| self.pictures.get(n))
-            .collect();
-        Some((&made.files, pictures))
+    /// What a kept listing's page made.
+    pub fn kept(&self, listing: &Listing) -> Option<&Arc<Made>> {
+        self.listings.get(listing)
+    }
+
+    /// A picture the last build published, by file name.
+    pub fn picture(&self, file_name: &str) -> Option<&Picture> {
+        self.pictures.get(file_name)
     }
 
     /// Whether the page at `path` was rendered from `key` last time.
@@ -358,10 +359,17 @@ impl Recorder {
         });
     }
 
-    /// The files a listing's page made (now or, kept, last time) and the pictures it shows.
-    pub fn listing(&self, listing: Listing, files: Vec<String>, pictures: Vec<String>) {
+    /// The files a listing's page made and the pictures it shows.
+    pub fn listing(&self, listing: Listing, files: Vec<String>, mut pictures: Vec<String>) {
+        pictures.sort();
+        pictures.dedup();
+        self.kept_listing(listing, Arc::new(Made { files, pictures }));
+    }
+
+    /// What a listing kept from the last build made then.
+    pub fn kept_listing(&self, listing: Listing, made: Arc<Made>) {
         self.with(|m| {
-            m.listings.insert(listing, Made { files, pictures });
+            m.listings.insert(listing, made);
         });
     }
 

@@ -337,28 +337,27 @@ fn keep_unchanged_listings(
     page_paths: &mut Vec<String>,
 ) -> std::io::Result<Vec<crate::site::PageJob>> {
     let mut to_derive = Vec::new();
+    let mut pictures: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for job in jobs {
         let kept = incremental::listing_of(deriver.dir, job)
             .filter(|_| plan.reuses(job))
-            .and_then(|listing| last.kept(&listing).map(|kept| (listing, kept)));
-        let Some((listing, (files, pictures))) = kept else {
+            .and_then(|listing| last.kept(&listing).map(|made| (listing, made)));
+        let Some((listing, made)) = kept else {
             to_derive.push(job);
             continue;
         };
-        for file in files {
+        for file in &made.files {
             sink.keep(file)?;
             if let Some(folder) = file.strip_suffix("index.html") {
                 page_paths.push(folder.to_string());
             }
         }
-        let names = pictures
-            .into_iter()
-            .map(|p| {
-                deriver.pictures.add(p);
-                p.file_name.clone()
-            })
-            .collect();
-        next.listing(listing, files.to_vec(), names);
+        pictures.extend(made.pictures.iter().map(String::as_str));
+        next.kept_listing(listing, made.clone());
+    }
+    // Each picture once: thousands of kept pages show the same few dozen.
+    for picture in pictures.into_iter().filter_map(|name| last.picture(name)) {
+        deriver.pictures.add(picture);
     }
     Ok(to_derive)
 }
