@@ -75,12 +75,27 @@ pub fn check_cached(
     timings: &mut timings::Timings,
     cache: &mut LoadCache,
 ) -> (Option<Directory>, Vec<Diagnostic>) {
+    let (dir, diags, _) = check_reading_inputs(options, timings, cache);
+    (dir, diags)
+}
+
+/// `check_cached`, also giving what the check was made from (None for a one-off cache),
+/// which a build then reuses (see `incremental`).
+fn check_reading_inputs(
+    options: &Options,
+    timings: &mut timings::Timings,
+    cache: &mut LoadCache,
+) -> (
+    Option<Directory>,
+    Vec<Diagnostic>,
+    Option<incremental::Inputs>,
+) {
     let (raw, mut diags) = timings.time("load", || {
         content::load::load_cached(&options.content, cache)
     });
+    let inputs = incremental::Inputs::read(cache, options);
     // A cache that keeps what it reads keeps each provider's checks too (see `check_memo`).
     let dir = timings.time("validate", || {
-        let inputs = incremental::Inputs::read(cache, options);
         cache.checks.begin(inputs.as_ref(), &raw);
         content::validate::validate_reusing(
             raw,
@@ -95,7 +110,7 @@ pub fn check_cached(
         diags.extend(lint);
     }
     let dir = if diags.has_errors() { None } else { dir };
-    (dir, diags.sorted())
+    (dir, diags.sorted(), inputs)
 }
 
 /// What a successful build did.
@@ -175,20 +190,14 @@ pub fn rebuild_changed(
     published: output::Fingerprints,
     reuse: &mut Reuse,
 ) -> Result<BuildReport, BuildError> {
-    refuse_unsafe_output(options, output)?;
-    build_into(
-        options,
-        reuse,
-        output::Update::new(output, published),
-        output::Update::apply,
-        None,
-    )
+    update(options, output, published, reuse, None)
 }
 
-/// `rebuild_changed`, publishing the search index (the slowest part of a rebuild after an
-/// edit) after everything else: `pages_published` is called with the report of the pages
-/// and exports once they are published, so `serve` can reload open pages before the index
-/// is done. The site it ends with is the same.
+/// `rebuild_changed`, publishing the pages and each listing's own exports first, and the
+/// whole site's exports and the search index (the slowest part of a rebuild after an edit)
+/// after them: `pages_published` is called with the report of the first step once it is
+/// published, so `serve` can reload open pages before the rest is done. The site it ends
+/// with is the same.
 pub fn rebuild_changed_pages_first(
     options: &Options,
     output: &Path,
@@ -196,38 +205,55 @@ pub fn rebuild_changed_pages_first(
     reuse: &mut Reuse,
     pages_published: &dyn Fn(&BuildReport),
 ) -> Result<BuildReport, BuildError> {
+    update(
+        options,
+        output,
+        published,
+        reuse,
+        Some((output, pages_published)),
+    )
+}
+
+/// A rebuild over the published site (see `rebuild_changed`).
+fn update(
+    options: &Options,
+    output: &Path,
+    published: output::Fingerprints,
+    reuse: &mut Reuse,
+    pages_first: Option<PagesFirst>,
+) -> Result<BuildReport, BuildError> {
     refuse_unsafe_output(options, output)?;
     build_into(
         options,
         reuse,
         output::Update::new(output, published),
         output::Update::apply,
-        Some((output, pages_published)),
+        pages_first,
     )
 }
 
 /// The output folder, and what to call once the pages are published, for a rebuild that
-/// publishes the search index last.
-type IndexAfter<'a> = (&'a Path, &'a dyn Fn(&BuildReport));
+/// publishes the whole site's exports and the search index after them.
+type PagesFirst<'a> = (&'a Path, &'a dyn Fn(&BuildReport));
 
 /// Checks, renders into `sink`, then `finish`es it (a swap or an update) on success only.
-/// With `index_after`, the search index is made and published after the rest (see
-/// `rebuild_changed_pages_first`).
+/// With `pages_first`, the whole site's exports and the search index are made and
+/// published after the rest (see `rebuild_changed_pages_first`).
 fn build_into<S: output::Sink>(
     options: &Options,
     reuse: &mut Reuse,
     sink: S,
     finish: impl FnOnce(S) -> std::io::Result<output::Written>,
-    index_after: Option<IndexAfter>,
+    pages_first: Option<PagesFirst>,
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let progress = progress::Progress::for_terminal();
     let mut timings = timings::Timings::default();
-    let (dir, diagnostics) = check_cached(options, &mut timings, &mut reuse.files);
+    let (dir, diagnostics, inputs) = check_reading_inputs(options, &mut timings, &mut reuse.files);
     let Some(dir) = dir else {
         return Err(BuildError::Content(diagnostics));
     };
-    let next = incremental::Recorder::new(incremental::Inputs::read(&reuse.files, options));
+    let next = incremental::Recorder::new(inputs);
     let search_page = render::render_into(
         &dir,
         &options.theme,
@@ -236,7 +262,7 @@ fn build_into<S: output::Sink>(
         &sink,
         &reuse.memo,
         &next,
-        index_after.is_none(),
+        pages_first.is_none(),
     )
     .map_err(render_error)?;
     let written = timings
@@ -257,7 +283,7 @@ fn build_into<S: output::Sink>(
         timings: timings.0.clone(),
         search_page,
     };
-    let Some((output, pages_published)) = index_after else {
+    let Some((output, pages_published)) = pages_first else {
         return Ok(report);
     };
     pages_published(&report);
