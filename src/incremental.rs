@@ -85,12 +85,14 @@ pub struct Made {
     pub pictures: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+/// What the last build made of one activity. Shared between memos: a rebuild keeps most
+/// activities as they were.
+#[derive(Debug)]
 struct ActivityMemo {
-    card: Card,
-    card_html: String,
+    card: Arc<Card>,
+    card_html: Arc<str>,
     /// The pictures the card shows, by file name.
-    card_pictures: Vec<String>,
+    card_pictures: Arc<[String]>,
     /// The venues with a session of this activity: their pages list it.
     venues: Vec<String>,
 }
@@ -102,15 +104,18 @@ pub struct Memo {
     inputs: Option<Inputs>,
     /// Each provider listing's id and activity ids, by file.
     providers: HashMap<String, (String, Vec<String>)>,
-    activities: HashMap<String, ActivityMemo>,
+    activities: HashMap<String, Arc<ActivityMemo>>,
     listings: HashMap<Listing, Arc<Made>>,
-    /// For pages every build derives: a hash of what each was rendered from, by path.
-    page_keys: HashMap<String, u64>,
+    /// For pages every build derives: a hash of what each was rendered from, by path, and
+    /// for pages keyed before they were made (see `site::known`), the pictures they show.
+    page_keys: HashMap<String, (u64, Vec<String>)>,
     /// The whole site's export files and the search index: a rebuild after an edit makes
     /// them after the pages (see `rebuild_changed_pages_first`).
     later: HashSet<String>,
     /// Every picture the site shows, by file name.
     pictures: HashMap<String, Picture>,
+    /// The theme's templates and CSS as the build read them.
+    theme: Option<Arc<crate::render::Theme>>,
 }
 
 /// Which listings' cards and pages a build reuses, by index into the directory.
@@ -232,33 +237,46 @@ impl Memo {
         plan
     }
 
-    /// Activity `i`'s card from the last build, with its pictures, when the plan reuses it.
-    pub fn card(&self, plan: &Plan, dir: &Directory, i: usize) -> Option<(Card, Vec<Picture>)> {
+    /// What the last build made of activity `i`, when the plan reuses it.
+    fn activity(&self, plan: &Plan, dir: &Directory, i: usize) -> Option<&Arc<ActivityMemo>> {
         if !plan.activities[i] {
             return None;
         }
-        let a = self.activities.get(&dir.activities[i].id)?;
-        let pictures = a
-            .card_pictures
+        self.activities.get(&dir.activities[i].id)
+    }
+
+    /// Activity `i`'s card from the last build, with the file names of its pictures, when
+    /// the plan reuses it and the last build published those pictures.
+    pub fn card(
+        &self,
+        plan: &Plan,
+        dir: &Directory,
+        i: usize,
+    ) -> Option<(Arc<Card>, Arc<[String]>)> {
+        let a = self.activity(plan, dir, i)?;
+        a.card_pictures
             .iter()
-            .map(|name| self.pictures.get(name).cloned())
-            .collect::<Option<Vec<_>>>()?;
-        Some((a.card.clone(), pictures))
+            .all(|name| self.pictures.contains_key(name))
+            .then(|| (a.card.clone(), a.card_pictures.clone()))
     }
 
     /// Activity `i`'s card as HTML from the last build, when the plan reuses it.
-    pub fn card_html(&self, plan: &Plan, dir: &Directory, i: usize) -> Option<&str> {
-        if !plan.activities[i] {
-            return None;
-        }
-        self.activities
-            .get(&dir.activities[i].id)
-            .map(|a| a.card_html.as_str())
+    pub fn card_html(&self, plan: &Plan, dir: &Directory, i: usize) -> Option<Arc<str>> {
+        self.activity(plan, dir, i).map(|a| a.card_html.clone())
     }
 
     /// What a kept listing's page made.
     pub fn kept(&self, listing: &Listing) -> Option<&Arc<Made>> {
         self.listings.get(listing)
+    }
+
+    /// The theme as the last build read it, when nothing but listings changed since (the
+    /// theme is among everything else, see `Inputs`).
+    pub fn theme(&self, inputs: Option<&Inputs>) -> Option<Arc<crate::render::Theme>> {
+        let (now, before) = (inputs?, self.inputs.as_ref()?);
+        (now.context == before.context)
+            .then(|| self.theme.clone())
+            .flatten()
     }
 
     /// A picture the last build published, by file name.
@@ -268,7 +286,16 @@ impl Memo {
 
     /// Whether the page at `path` was rendered from `key` last time.
     pub fn same_page(&self, path: &str, key: u64) -> bool {
-        self.page_keys.get(path) == Some(&key)
+        self.page_keys.get(path).is_some_and(|(k, _)| *k == key)
+    }
+
+    /// The pictures the page at `path` shows, if it was made from `key` last time.
+    pub fn page_pictures(&self, path: &str, key: u64) -> Option<Vec<Picture>> {
+        let (_, names) = self.page_keys.get(path).filter(|(k, _)| *k == key)?;
+        names
+            .iter()
+            .map(|name| self.pictures.get(name).cloned())
+            .collect()
     }
 
     /// Whether the file at `path` is one of the whole site's exports or the search index
@@ -324,15 +351,19 @@ impl Recorder {
         }
     }
 
-    /// Every activity's card and its HTML, and every provider's activities.
-    pub fn cards(&self, deriver: &Deriver, card_html: &[String]) {
+    /// Every activity's card and its HTML, and every provider's activities; what `plan`
+    /// reuses is shared with `last`.
+    pub fn cards(&self, deriver: &Deriver, card_html: &[Arc<str>], last: &Memo, plan: &Plan) {
         if !self.is_recording() {
             return;
         }
         let dir = deriver.dir;
+        let reused: Vec<Option<&Arc<ActivityMemo>>> = (0..dir.activities.len())
+            .map(|i| last.activity(plan, dir, i))
+            .collect();
         let mut venues: Vec<Vec<String>> = vec![Vec::new(); dir.activities.len()];
         for (v, activities) in deriver.venue_activities().iter().enumerate() {
-            for &a in activities {
+            for &a in activities.iter().filter(|&&a| reused[a].is_none()) {
                 venues[a].push(dir.venues[v].id.clone());
             }
         }
@@ -346,15 +377,16 @@ impl Recorder {
                 m.providers.insert(p.file.clone(), (p.id.clone(), ids));
             }
             for (i, (a, venues)) in dir.activities.iter().zip(venues).enumerate() {
-                m.activities.insert(
-                    a.id.clone(),
-                    ActivityMemo {
+                let made = match reused[i] {
+                    Some(made) => made.clone(),
+                    None => Arc::new(ActivityMemo {
                         card: deriver.cards()[i].clone(),
                         card_html: card_html[i].clone(),
-                        card_pictures: deriver.card_pictures(i).to_vec(),
+                        card_pictures: deriver.card_pictures(i).clone(),
                         venues,
-                    },
-                );
+                    }),
+                };
+                m.activities.insert(a.id.clone(), made);
             }
         });
     }
@@ -373,10 +405,11 @@ impl Recorder {
         });
     }
 
-    /// The key of a page every build derives.
-    pub fn page_key(&self, path: &str, key: u64) {
+    /// The key of a page every build derives, and the pictures it shows if it was keyed
+    /// before it was made.
+    pub fn page_key(&self, path: &str, key: u64, pictures: Vec<String>) {
         self.with(|m| {
-            m.page_keys.insert(path.to_string(), key);
+            m.page_keys.insert(path.to_string(), (key, pictures));
         });
     }
 
@@ -390,6 +423,11 @@ impl Recorder {
         self.with(|m| {
             m.pictures = used.into_iter().map(|p| (p.file_name.clone(), p)).collect();
         });
+    }
+
+    /// The theme's templates and CSS.
+    pub fn theme(&self, theme: Arc<crate::render::Theme>) {
+        self.with(|m| m.theme = Some(theme));
     }
 
     /// The memo, once the build succeeded; None when nothing was recorded.

@@ -67,8 +67,10 @@ impl PictureSet {
     /// Adds `picture` and returns its URL path below the site root.
     pub fn add(&self, picture: &Picture) -> String {
         if let Ok(mut used) = self.used.lock() {
-            used.entry(picture.file_name.clone())
-                .or_insert_with(|| picture.clone());
+            // Most adds are of pictures already in: look up before copying the name.
+            if !used.contains_key(&picture.file_name) {
+                used.insert(picture.file_name.clone(), picture.clone());
+            }
         }
         RECORDING.with_borrow_mut(|names| {
             if let Some(names) = names {
@@ -94,12 +96,17 @@ thread_local! {
 
 /// Runs `make` and returns what it made with the file names of the pictures it added to any
 /// `PictureSet`, in order, repeats included: a rebuild that keeps a page must still publish
-/// its pictures (see `incremental`). `make` must not hand work to other threads, and
-/// recordings do not nest.
+/// its pictures (see `incremental`). `make` must not hand work to other threads. A
+/// recording inside another one adds what it recorded to the outer one too.
 pub fn recording<T>(make: impl FnOnce() -> T) -> (T, Vec<String>) {
     let outer = RECORDING.replace(Some(Vec::new()));
     let made = make();
     let names = RECORDING.replace(outer).unwrap_or_default();
+    RECORDING.with_borrow_mut(|outer| {
+        if let Some(outer) = outer {
+            outer.extend(names.iter().cloned());
+        }
+    });
     (made, names)
 }
 
@@ -127,6 +134,22 @@ mod tests {
             .unwrap_err()
             .contains("no drawn picture"));
         assert!(resolve("x y", theme).is_err());
+    }
+
+    #[test]
+    fn a_recording_inside_another_adds_to_both() {
+        let theme = Path::new("themes/default");
+        let set = PictureSet::default();
+        let (art, music) = (resolve("🎨", theme).unwrap(), resolve("🎵", theme).unwrap());
+        let ((_, inner), outer) = recording(|| {
+            set.add(&art);
+            recording(|| set.add(&music))
+        });
+        assert_eq!(inner, vec![music.file_name.clone()]);
+        assert_eq!(outer, vec![art.file_name.clone(), music.file_name.clone()]);
+        // Outside any recording nothing is noted, and the set holds each picture once.
+        set.add(&art);
+        assert_eq!(set.used().len(), 2);
     }
 
     #[test]

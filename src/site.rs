@@ -13,11 +13,14 @@ use jiff::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 mod changes;
+mod known;
 mod list_pages;
 mod my_list;
 
+pub use known::{Known, LastPage, PageKeys};
 use list_pages::CardList;
 pub use list_pages::{is_page_id, page_path, Pagination, CARDS_PER_PAGE, ITEMS_PER_PAGE};
 
@@ -35,6 +38,8 @@ pub struct PageSpec {
     pub context: tera::Context,
     /// Activities whose cards the page lists, in order (rendered once each, see `render`).
     pub cards: Vec<usize>,
+    /// For a page keyed before it was made: its key, and whether it is kept as published.
+    pub known: Option<Known>,
 }
 
 /// One kind of page to derive (see `Deriver::jobs`); numbers index the directory's lists.
@@ -190,15 +195,18 @@ pub struct Deriver<'a> {
     pub theme: &'a Path,
     pub root: String,
     pub pictures: PictureSet,
-    cards: Vec<Card>,
+    cards: Vec<Arc<Card>>,
     /// The pictures each card shows, by file name (for `incremental`).
-    card_pictures: Vec<Vec<String>>,
+    card_pictures: Vec<Arc<[String]>>,
     /// Each activity's place in name order (see `cards_for`), computed once.
     name_rank: Vec<usize>,
     /// For each venue (by index), the activities with a session there, in index order.
     venue_activities: Vec<Vec<usize>>,
     /// `activities_with` for every term, computed once (see `facet_memberships`).
     facets: Facets,
+    /// Set when pages are keyed before they are made (see `known`).
+    page_keys: Option<PageKeys<'a>>,
+    hub_sections: std::sync::OnceLock<Vec<HubSection>>,
 }
 
 /// "Monday 30 November".
@@ -216,12 +224,13 @@ impl<'a> Deriver<'a> {
         Self::reusing(dir, theme, |_| None)
     }
 
-    /// `new`, taking activity `i`'s card from `reuse(i)` when it gives one, with the pictures
-    /// the card shows: a rebuild after an edit makes only the edited activities' cards.
+    /// `new`, taking activity `i`'s card from `reuse(i)` when it gives one, with the file
+    /// names of the pictures it shows (which the caller adds to `pictures`): a rebuild after
+    /// an edit makes only the edited activities' cards.
     pub fn reusing(
         dir: &'a Directory,
         theme: &'a Path,
-        reuse: impl Fn(usize) -> Option<(Card, Vec<pictures::Picture>)>,
+        reuse: impl Fn(usize) -> Option<(Arc<Card>, Arc<[String]>)>,
     ) -> Deriver<'a> {
         let root = url_path(&dir.site.base_url);
         let mut d = Deriver {
@@ -234,16 +243,15 @@ impl<'a> Deriver<'a> {
             name_rank: name_ranks(dir),
             venue_activities: venue_activities(dir),
             facets: facet_memberships(dir),
+            page_keys: None,
+            hub_sections: std::sync::OnceLock::new(),
         };
         let (cards, pictures) = (0..dir.activities.len())
-            .map(|i| match reuse(i) {
-                Some((card, pictures)) => {
-                    for p in &pictures {
-                        d.pictures.add(p);
-                    }
-                    (card, pictures.into_iter().map(|p| p.file_name).collect())
-                }
-                None => pictures::recording(|| d.card(i)),
+            .map(|i| {
+                reuse(i).unwrap_or_else(|| {
+                    let (card, pictures) = pictures::recording(|| d.card(i));
+                    (Arc::new(card), pictures.into())
+                })
             })
             .unzip();
         d.cards = cards;
@@ -252,12 +260,12 @@ impl<'a> Deriver<'a> {
     }
 
     /// Every activity's card, in index order.
-    pub fn cards(&self) -> &[Card] {
+    pub fn cards(&self) -> &[Arc<Card>] {
         &self.cards
     }
 
     /// The file names of the pictures activity `i`'s card shows.
-    pub fn card_pictures(&self, i: usize) -> &[String] {
+    pub fn card_pictures(&self, i: usize) -> &Arc<[String]> {
         &self.card_pictures[i]
     }
 
@@ -426,7 +434,10 @@ impl<'a> Deriver<'a> {
     fn cards_for(&self, mut indexes: Vec<usize>) -> Vec<Card> {
         indexes.sort_by_key(|&i| self.name_rank[i]);
         indexes.dedup();
-        indexes.into_iter().map(|i| self.cards[i].clone()).collect()
+        indexes
+            .into_iter()
+            .map(|i| Card::clone(&self.cards[i]))
+            .collect()
     }
 
     fn meta(
@@ -453,11 +464,7 @@ impl<'a> Deriver<'a> {
     }
 
     fn page(&self, meta: Meta, template: &'static str, mut ctx: tera::Context) -> PageSpec {
-        let file = if meta.path.is_empty() || meta.path.ends_with('/') {
-            format!("{}index.html", meta.path)
-        } else {
-            meta.path.clone()
-        };
+        let file = file_of(&meta.path);
         crate::carers::extend_context(&self.dir.site, &meta, &mut ctx);
         ctx.insert("meta", &meta);
         PageSpec {
@@ -465,6 +472,7 @@ impl<'a> Deriver<'a> {
             template,
             context: ctx,
             cards: Vec::new(),
+            known: None,
         }
     }
 
@@ -570,7 +578,15 @@ impl<'a> Deriver<'a> {
     }
 
     /// The picture-link sections shared by the home page and the browse hubs.
+    /// The sections of the home page and hubs, made once: four pages show them, and the
+    /// counts take a pass over every activity.
     fn hub_sections(&self) -> Vec<HubSection> {
+        self.hub_sections
+            .get_or_init(|| self.make_hub_sections())
+            .clone()
+    }
+
+    fn make_hub_sections(&self) -> Vec<HubSection> {
         let mut sections = Vec::new();
         sections.push(HubSection {
             id: "what",
@@ -818,7 +834,7 @@ impl<'a> Deriver<'a> {
         let dir = self.dir;
         let a = &dir.activities[index];
         let provider = &dir.providers[a.provider];
-        let card = self.cards[index].clone();
+        let card = Card::clone(&self.cards[index]);
         let lines: Vec<EasyLine> = easy_read::activity_lines(dir, a)
             .into_iter()
             .map(|l| EasyLine {
@@ -1414,27 +1430,38 @@ impl<'a> Deriver<'a> {
                 ("What's on this week", "this-week/"),
             )
         };
-        let mut ctx = tera::Context::new();
-        ctx.insert("days", &days);
-        ctx.insert(
-            "week",
-            &format!("{} to {}", long_date(monday), long_date(sunday)),
-        );
-        ctx.insert(
-            "other_week",
-            &Link {
-                label: other.0.to_string(),
-                url: self.url(other.1),
+        let week = format!("{} to {}", long_date(monday), long_date(sunday));
+        let make = || {
+            let mut ctx = tera::Context::new();
+            ctx.insert("days", &days);
+            ctx.insert("week", &week);
+            ctx.insert(
+                "other_week",
+                &Link {
+                    label: other.0.to_string(),
+                    url: self.url(other.1),
+                },
+            );
+            let meta = self.meta(
+                title,
+                "Every session in the week, Monday to Sunday, with changes and cancellations.",
+                path,
+                "timetable",
+                vec![("Home", "")],
+            );
+            self.page(meta, "timetable.html", ctx)
+        };
+        // A week's sessions are made from every activity: hashed into the key, they cost
+        // far less than as the page's values (see `known`).
+        self.keyed_page(
+            file_of(path),
+            |hash| {
+                hash.update(b"timetable.html\0");
+                known::add(hash, &week);
+                std::hash::Hash::hash(&days, hash);
             },
-        );
-        let meta = self.meta(
-            title,
-            "Every session in the week, Monday to Sunday, with changes and cancellations.",
-            path,
-            "timetable",
-            vec![("Home", "")],
-        );
-        self.page(meta, "timetable.html", ctx)
+            make,
+        )
     }
 
     fn text_page(&self, index: usize) -> PageSpec {
@@ -1613,7 +1640,7 @@ pub struct ChangingPlaceView {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct TimetableDay {
     pub id: &'static str,
     pub name: String,
@@ -1621,7 +1648,7 @@ pub struct TimetableDay {
     pub entries: Vec<TimetableEntry>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct TimetableEntry {
     pub start: String,
     pub times: String,
@@ -1665,6 +1692,15 @@ struct WhenFilter {
 }
 
 /// The folder of browse pages for each vocabulary.
+/// The file of the page at `path` (a folder's page is its `index.html`).
+fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
 pub fn browse_folder(kind: VocabKind) -> &'static str {
     match kind {
         VocabKind::Category => "what",
@@ -1823,7 +1859,12 @@ fn facet_slot(kind: VocabKind) -> usize {
 fn facet_memberships(dir: &Directory) -> Facets {
     let mut out: Facets = Default::default();
     let mut add = |kind: VocabKind, id: &str, i: usize| {
-        let list = out[facet_slot(kind)].entry(id.to_string()).or_default();
+        let terms = &mut out[facet_slot(kind)];
+        // Look up before copying the id: almost every term is already there.
+        let list = match terms.get_mut(id) {
+            Some(list) => list,
+            None => terms.entry(id.to_string()).or_default(),
+        };
         if list.last() != Some(&i) {
             list.push(i);
         }

@@ -12,10 +12,16 @@ fn project() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The options of a build of `content`, with the theme copied beside it if there is one.
 fn options(content: &Path) -> Options {
+    let copied = content.with_file_name("theme");
     Options {
         content: content.to_path_buf(),
-        theme: project().join("themes/default"),
+        theme: if copied.is_dir() {
+            copied
+        } else {
+            project().join("themes/default")
+        },
         today: "2026-11-27".parse().unwrap(),
     }
 }
@@ -89,6 +95,7 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
     let tmp = tempfile::tempdir().unwrap();
     let content = tmp.path().join("content");
     copy_dir(&project().join("content"), &content);
+    copy_dir(&project().join("themes/default"), &tmp.path().join("theme"));
     let site = tmp.path().join("public");
     // What each build read and made is kept, as `serve` does, so only edited files are read
     // again and only the pages they touch are made again.
@@ -179,6 +186,14 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
             }),
         ),
         (
+            "a template edited (every page may change)",
+            Box::new(|c: &Path| {
+                let card = c.with_file_name("theme").join("templates/card.html");
+                let text = std::fs::read_to_string(&card).unwrap();
+                std::fs::write(&card, format!("{text}<!-- edited -->")).unwrap();
+            }),
+        ),
+        (
             "a provider removed",
             Box::new(|c: &Path| {
                 std::fs::remove_file(c.join("providers/ashby-dementia-cafe.md")).unwrap()
@@ -224,7 +239,8 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
         match what {
             "nothing changed" => assert_eq!((report.changed, report.removed), (0, 0)),
             // Settings every page may show: everything is made again.
-            "a venue renamed (every page may change)" => assert_eq!(report.kept, 0),
+            "a venue renamed (every page may change)"
+            | "a template edited (every page may change)" => assert_eq!(report.kept, 0),
             "a provider removed" => assert!(report.removed > 0, "its pages are removed"),
             _ => assert!(
                 report.changed > 0 && report.changed < report.files / 2,
@@ -233,7 +249,7 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
                 report.files
             ),
         }
-        if what != "a venue renamed (every page may change)" && what != "nothing changed" {
+        if !what.ends_with("(every page may change)") && what != "nothing changed" {
             // Only provider listings changed: the other listings' pages are kept, not made.
             assert!(
                 report.kept > report.pages * 3 / 4,

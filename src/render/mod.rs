@@ -93,30 +93,20 @@ pub fn render_into(
     next: &Recorder,
     search_index: bool,
 ) -> Result<SearchPage, RenderError> {
-    let stage = std::time::Instant::now();
-    let templates = theme.join("templates");
-    let pattern = format!("{}/**/*.html", templates.display());
-    let mut tera = tera::Tera::new(&pattern).map_err(|e| theme_error(tera_error(&e)))?;
-    tera.set_escape_fn(escape_html);
-    if tera.get_template_names().next().is_none() {
-        return Err(theme_error(format!(
-            "no templates found in {}",
-            templates.display()
-        )));
-    }
-
-    timings.add("templates", stage.elapsed());
-    let stage = std::time::Instant::now();
-    let css_path = theme.join("css/site.css");
-    let css_source = std::fs::read_to_string(&css_path)
-        .map_err(|e| theme_error(format!("{}: cannot be read: {e}", css_path.display())))?;
-    let css = css::minify(&css_source, "themes/default/css/site.css").map_err(theme_error)?;
-    let css_file = format!("css/site-{:08x}.css", css::fnv1a(css.as_bytes()) as u32);
-
-    timings.add("CSS", stage.elapsed());
+    // The theme as the last build read it, unless it (or anything else but listings) changed.
+    let made = match last.theme(next.inputs()) {
+        Some(made) => made,
+        None => std::sync::Arc::new(read_theme(theme, timings)?),
+    };
+    next.theme(made.clone());
+    let Theme {
+        tera,
+        css,
+        css_file,
+    } = &*made;
     let stage = std::time::Instant::now();
     let plan = last.plan(dir, next.inputs());
-    let deriver = Deriver::reusing(dir, theme, |i| last.card(&plan, dir, i));
+    let mut deriver = Deriver::reusing(dir, theme, |i| last.card(&plan, dir, i));
     let globals = Globals {
         site: &dir.site,
         root: &deriver.root,
@@ -128,11 +118,17 @@ pub fn render_into(
     let globals =
         tera::Context::from_serialize(&globals).map_err(|e| theme_error(tera_error(&e)))?;
     let activity_index = crate::export::json_ld::activity_index(dir);
-    let card_html = render_cards(&tera, deriver.cards(), |i| {
-        last.card_html(&plan, dir, i).map(str::to_string)
-    })
-    .map_err(RenderError::Theme)?;
-    next.cards(&deriver, &card_html);
+    // Reused cards' pictures, each once: thousands of cards show the same few dozen.
+    let reused_pictures: std::collections::HashSet<&str> = (0..dir.activities.len())
+        .filter(|&i| plan.activities[i])
+        .flat_map(|i| deriver.card_pictures(i).iter().map(String::as_str))
+        .collect();
+    for picture in reused_pictures.into_iter().filter_map(|n| last.picture(n)) {
+        deriver.pictures.add(picture);
+    }
+    let card_html = render_cards(tera, deriver.cards(), |i| last.card_html(&plan, dir, i))
+        .map_err(RenderError::Theme)?;
+    next.cards(&deriver, &card_html, last, &plan);
     timings.add("cards", stage.elapsed());
     let stage = std::time::Instant::now();
     // Pages every build derives are kept when their key is unchanged (see `incremental`).
@@ -145,6 +141,16 @@ pub fn render_into(
     } else {
         Vec::new()
     };
+    if keyed {
+        let last_page: Option<Box<crate::site::LastPage>> = plan
+            .same_context
+            .then(|| Box::new(|path: &str, key| last.page_pictures(path, key)) as Box<_>);
+        deriver.key_pages(crate::site::PageKeys {
+            cards: card_keys.clone(),
+            last: last_page,
+        });
+    }
+    let deriver = deriver;
     let mut page_paths = Vec::new();
     let jobs = keep_unchanged_listings(
         deriver.jobs(),
@@ -196,7 +202,7 @@ pub fn render_into(
                     let mut ctx = globals.clone();
                     ctx.extend(p.context.clone());
                     search_page = Some(SearchPage {
-                        tera: std::sync::Arc::new(tera.clone()),
+                        tera: tera.clone(),
                         context: ctx,
                         template: p.template,
                     });
@@ -206,17 +212,26 @@ pub fn render_into(
             let failures: Vec<RenderError> = pages
                 .into_par_iter()
                 .filter_map(|(own, mut page)| {
+                    // A page keyed before it was made has only the site's structured data,
+                    // which its key need not hold (see `site::known`).
+                    let known = page.known.take();
+                    if let Some(known) = &known {
+                        next.page_key(&page.path, known.key, known.pictures.clone());
+                        if known.kept {
+                            return sink.keep(&page.path).err().map(RenderError::Write);
+                        }
+                    }
                     let json_ld =
                         crate::export::json_ld::for_page_indexed(dir, &page.path, &activity_index);
-                    if keyed && !own {
+                    if keyed && !own && known.is_none() {
                         if let Some(key) = key_of(&mut page, &json_ld, &card_keys) {
-                            next.page_key(&page.path, key);
+                            next.page_key(&page.path, key, Vec::new());
                             if plan.same_context && last.same_page(&page.path, key) {
                                 return sink.keep(&page.path).err().map(RenderError::Write);
                             }
                         }
                     }
-                    render_page(&tera, &globals, &card_html, page, json_ld, sink)
+                    render_page(tera, &globals, &card_html, page, json_ld, sink)
                 })
                 .collect();
             for failure in failures {
@@ -237,8 +252,8 @@ pub fn render_into(
             search_page.ok_or_else(|| theme_error("the site has no search page".to_string()))?;
 
         sink.put(OutFile {
-            path: css_file,
-            bytes: css.into_bytes(),
+            path: css_file.clone(),
+            bytes: css.clone().into_bytes(),
         })?;
         for picture in deriver.pictures.used() {
             sink.put(OutFile {
@@ -323,6 +338,42 @@ pub fn render_into(
     Ok(search_page)
 }
 
+/// The theme's templates and its CSS, minified, with the file name it is published at.
+#[derive(Debug)]
+pub struct Theme {
+    tera: std::sync::Arc<tera::Tera>,
+    css: String,
+    css_file: String,
+}
+
+/// Reads and checks the theme's templates and CSS, timing each.
+fn read_theme(theme: &Path, timings: &mut crate::timings::Timings) -> Result<Theme, RenderError> {
+    let stage = std::time::Instant::now();
+    let templates = theme.join("templates");
+    let pattern = format!("{}/**/*.html", templates.display());
+    let mut tera = tera::Tera::new(&pattern).map_err(|e| theme_error(tera_error(&e)))?;
+    tera.set_escape_fn(escape_html);
+    if tera.get_template_names().next().is_none() {
+        return Err(theme_error(format!(
+            "no templates found in {}",
+            templates.display()
+        )));
+    }
+    timings.add("templates", stage.elapsed());
+    let stage = std::time::Instant::now();
+    let css_path = theme.join("css/site.css");
+    let css_source = std::fs::read_to_string(&css_path)
+        .map_err(|e| theme_error(format!("{}: cannot be read: {e}", css_path.display())))?;
+    let css = css::minify(&css_source, "themes/default/css/site.css").map_err(theme_error)?;
+    let css_file = format!("css/site-{:08x}.css", css::fnv1a(css.as_bytes()) as u32);
+    timings.add("CSS", stage.elapsed());
+    Ok(Theme {
+        tera: std::sync::Arc::new(tera),
+        css,
+        css_file,
+    })
+}
+
 /// Keeps the pages of the listings an edit did not touch (those `plan` reuses among
 /// `jobs`) as published, adds their pictures to the site's and their folders to
 /// `page_paths` (for the sitemap), and records them for the next rebuild. Returns the
@@ -400,7 +451,7 @@ pub fn search_files(dir: &Directory, sink: &dyn Sink) -> Result<(), RenderError>
 fn render_page(
     tera: &tera::Tera,
     globals: &tera::Context,
-    card_html: &[String],
+    card_html: &[std::sync::Arc<str>],
     page: crate::site::PageSpec,
     json_ld: String,
     sink: &dyn Sink,
@@ -438,9 +489,9 @@ fn render_page(
 /// the template again for each.
 fn render_cards(
     tera: &tera::Tera,
-    cards: &[crate::site::Card],
-    reuse: impl Fn(usize) -> Option<String> + Sync,
-) -> Result<Vec<String>, Vec<String>> {
+    cards: &[std::sync::Arc<crate::site::Card>],
+    reuse: impl Fn(usize) -> Option<std::sync::Arc<str>> + Sync,
+) -> Result<Vec<std::sync::Arc<str>>, Vec<String>> {
     const TEMPLATE: &str = "card.html";
     if !tera.get_template_names().any(|t| t == TEMPLATE) {
         return Err(vec![format!(
@@ -455,8 +506,9 @@ fn render_cards(
                 return Ok(html);
             }
             let mut ctx = tera::Context::new();
-            ctx.insert("a", card);
+            ctx.insert("a", &**card);
             tera.render(TEMPLATE, &ctx)
+                .map(std::sync::Arc::from)
                 .map_err(|e| format!("{TEMPLATE} (for {}): {}", card.url, tera_error(&e)))
         })
         .collect::<Result<Vec<_>, _>>()

@@ -54,7 +54,7 @@ impl Deriver<'_> {
             .cards
             .iter()
             .filter(|c| c.status == "temporarily-closed")
-            .cloned()
+            .map(|c| Card::clone(c))
             .collect();
         closed.sort_by_key(|c| (c.name.to_lowercase(), c.id.clone()));
         let count: usize = days.iter().map(|d| d.alerts.len()).sum();

@@ -93,37 +93,72 @@ impl Deriver<'_> {
         let count = indexes.len();
         let total = count.div_ceil(CARDS_PER_PAGE).max(1);
         let calendar = crate::carers::calendar_links(&self.dir.site, &list.path);
+        // What every page of the list is made from besides its number: its own values and
+        // its cards, in order (see `known`).
+        let list_key = self.card_keys().map(|card_keys| {
+            let mut hash = xxhash_rust::xxh3::Xxh3::new();
+            for text in [list.heading, &list.easy_read, &list.picture.url, &list.path] {
+                super::known::add(&mut hash, text);
+            }
+            for text in [&list.rule, &list.see_also] {
+                super::known::add(&mut hash, text.as_deref().unwrap_or("\u{0}none"));
+            }
+            for (label, path) in &list.crumbs {
+                super::known::add(&mut hash, label);
+                super::known::add(&mut hash, path);
+            }
+            for &i in &indexes {
+                hash.update(&card_keys[i].to_le_bytes());
+            }
+            hash.digest()
+        });
         let mut pages = Vec::with_capacity(total);
         for number in 1..=total {
             let start = (number - 1) * CARDS_PER_PAGE;
-            let cards: Vec<usize> = indexes
-                .iter()
-                .skip(start)
-                .take(CARDS_PER_PAGE)
-                .copied()
-                .collect();
-            let pagination = self.pagination(&list.path, number, total, count, start, cards.len());
-            let mut ctx = tera::Context::new();
-            ctx.insert("heading", list.heading);
-            ctx.insert("easy_read", &list.easy_read);
-            ctx.insert("picture", &list.picture);
-            ctx.insert("rule", &list.rule);
-            ctx.insert("see_also", &list.see_also);
-            ctx.insert("pagination", &pagination);
-            let (title, crumbs) =
-                title_and_crumbs(list.heading, &list.path, number, total, &list.crumbs);
-            let meta = self.meta(
-                &title,
-                &format!("{count} activities: {}.", list.heading),
-                &page_path(&list.path, number),
-                "browse",
-                crumbs,
-            );
-            let mut spec = self.page(meta, "browse.html", ctx);
-            // Every page of a list offers the whole list's calendar.
-            spec.context.insert("calendar", &calendar);
-            spec.cards = cards;
-            pages.push(spec);
+            let make = || {
+                let cards: Vec<usize> = indexes
+                    .iter()
+                    .skip(start)
+                    .take(CARDS_PER_PAGE)
+                    .copied()
+                    .collect();
+                let pagination =
+                    self.pagination(&list.path, number, total, count, start, cards.len());
+                let mut ctx = tera::Context::new();
+                ctx.insert("heading", list.heading);
+                ctx.insert("easy_read", &list.easy_read);
+                ctx.insert("picture", &list.picture);
+                ctx.insert("rule", &list.rule);
+                ctx.insert("see_also", &list.see_also);
+                ctx.insert("pagination", &pagination);
+                let (title, crumbs) =
+                    title_and_crumbs(list.heading, &list.path, number, total, &list.crumbs);
+                let meta = self.meta(
+                    &title,
+                    &format!("{count} activities: {}.", list.heading),
+                    &page_path(&list.path, number),
+                    "browse",
+                    crumbs,
+                );
+                let mut spec = self.page(meta, "browse.html", ctx);
+                // Every page of the list offers the whole list's calendar.
+                spec.context.insert("calendar", &calendar);
+                spec.cards = cards;
+                spec
+            };
+            let page = match list_key {
+                Some(list_key) => self.keyed_page(
+                    super::file_of(&page_path(&list.path, number)),
+                    |hash| {
+                        hash.update(b"browse.html\0");
+                        hash.update(&list_key.to_le_bytes());
+                        hash.update(&(number as u64).to_le_bytes());
+                    },
+                    make,
+                ),
+                None => make(),
+            };
+            pages.push(page);
         }
         pages
     }
