@@ -13,7 +13,7 @@
 use crate::content::load::LoadCache;
 use crate::content::Directory;
 use crate::pictures::Picture;
-use crate::site::{Card, Deriver, PageJob};
+use crate::site::{ActivityWeeks, Card, Deriver, PageJob, ReusedActivity};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -93,6 +93,7 @@ struct ActivityMemo {
     card_html: Arc<str>,
     /// The pictures the card shows, by file name.
     card_pictures: Arc<[String]>,
+    weeks: Arc<ActivityWeeks>,
     /// The venues with a session of this activity: their pages list it.
     venues: Vec<String>,
 }
@@ -245,19 +246,18 @@ impl Memo {
         self.activities.get(&dir.activities[i].id)
     }
 
-    /// Activity `i`'s card from the last build, with the file names of its pictures, when
-    /// the plan reuses it and the last build published those pictures.
-    pub fn card(
-        &self,
-        plan: &Plan,
-        dir: &Directory,
-        i: usize,
-    ) -> Option<(Arc<Card>, Arc<[String]>)> {
+    /// What the last build made of activity `i` (its card and its part of the timetables),
+    /// when the plan reuses it and the last build published the card's pictures.
+    pub fn reused(&self, plan: &Plan, dir: &Directory, i: usize) -> Option<ReusedActivity> {
         let a = self.activity(plan, dir, i)?;
         a.card_pictures
             .iter()
             .all(|name| self.pictures.contains_key(name))
-            .then(|| (a.card.clone(), a.card_pictures.clone()))
+            .then(|| ReusedActivity {
+                card: a.card.clone(),
+                card_pictures: a.card_pictures.clone(),
+                weeks: a.weeks.clone(),
+            })
     }
 
     /// Activity `i`'s card as HTML from the last build, when the plan reuses it.
@@ -383,6 +383,7 @@ impl Recorder {
                         card: deriver.cards()[i].clone(),
                         card_html: card_html[i].clone(),
                         card_pictures: deriver.card_pictures(i).clone(),
+                        weeks: deriver.activity_weeks_of(i).clone(),
                         venues,
                     }),
                 };

@@ -11,7 +11,6 @@ use crate::schedule::{self, ChangeKind, Occurrence, Session, ALL_DAYS};
 use jiff::civil::Date;
 use jiff::Span;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -19,10 +18,12 @@ mod changes;
 mod known;
 mod list_pages;
 mod my_list;
+mod timetable;
 
 pub use known::{Known, LastPage, PageKeys};
 use list_pages::CardList;
 pub use list_pages::{is_page_id, page_path, Pagination, CARDS_PER_PAGE, ITEMS_PER_PAGE};
+pub use timetable::ActivityWeeks;
 
 /// How far ahead "next dates" look, and how many are shown.
 const NEXT_DATES_WEEKS: i64 = 8;
@@ -61,7 +62,7 @@ pub enum PageJob {
     /// The lists of activities on each day and time of day.
     BrowseWhen,
     /// This week (0) or next week (1).
-    Timetable(i64),
+    Timetable(usize),
     Changes,
     MyList,
     Text(usize),
@@ -189,6 +190,14 @@ pub struct Meta {
     pub crumbs: Vec<Link>,
 }
 
+/// What a rebuild reuses of an activity from the build before (see `Deriver::reusing`).
+pub struct ReusedActivity {
+    pub card: Arc<Card>,
+    /// The file names of the pictures the card shows.
+    pub card_pictures: Arc<[String]>,
+    pub weeks: Arc<ActivityWeeks>,
+}
+
 /// Everything the derive step needs besides the directory.
 pub struct Deriver<'a> {
     pub dir: &'a Directory,
@@ -198,6 +207,8 @@ pub struct Deriver<'a> {
     cards: Vec<Arc<Card>>,
     /// The pictures each card shows, by file name (for `incremental`).
     card_pictures: Vec<Arc<[String]>>,
+    /// Each activity's part of the timetables.
+    weeks: Vec<Arc<ActivityWeeks>>,
     /// Each activity's place in name order (see `cards_for`), computed once.
     name_rank: Vec<usize>,
     /// For each venue (by index), the activities with a session there, in index order.
@@ -224,13 +235,13 @@ impl<'a> Deriver<'a> {
         Self::reusing(dir, theme, |_| None)
     }
 
-    /// `new`, taking activity `i`'s card from `reuse(i)` when it gives one, with the file
-    /// names of the pictures it shows (which the caller adds to `pictures`): a rebuild after
-    /// an edit makes only the edited activities' cards.
+    /// `new`, taking what `reuse(i)` gives of activity `i` instead of making it (the caller
+    /// adds the card's pictures to `pictures`): a rebuild after an edit makes only the edited
+    /// activities' cards and timetable parts.
     pub fn reusing(
         dir: &'a Directory,
         theme: &'a Path,
-        reuse: impl Fn(usize) -> Option<(Arc<Card>, Arc<[String]>)>,
+        reuse: impl Fn(usize) -> Option<ReusedActivity> + Sync,
     ) -> Deriver<'a> {
         let root = url_path(&dir.site.base_url);
         let mut d = Deriver {
@@ -240,23 +251,38 @@ impl<'a> Deriver<'a> {
             pictures: PictureSet::default(),
             cards: Vec::new(),
             card_pictures: Vec::new(),
+            weeks: Vec::new(),
             name_rank: name_ranks(dir),
             venue_activities: venue_activities(dir),
             facets: facet_memberships(dir),
             page_keys: None,
             hub_sections: std::sync::OnceLock::new(),
         };
-        let (cards, pictures) = (0..dir.activities.len())
+        use rayon::prelude::*;
+        let made: Vec<ReusedActivity> = (0..dir.activities.len())
+            .into_par_iter()
             .map(|i| {
                 reuse(i).unwrap_or_else(|| {
                     let (card, pictures) = pictures::recording(|| d.card(i));
-                    (Arc::new(card), pictures.into())
+                    ReusedActivity {
+                        card: Arc::new(card),
+                        card_pictures: pictures.into(),
+                        weeks: Arc::new(d.activity_weeks(i)),
+                    }
                 })
             })
-            .unzip();
-        d.cards = cards;
-        d.card_pictures = pictures;
+            .collect();
+        for m in made {
+            d.cards.push(m.card);
+            d.card_pictures.push(m.card_pictures);
+            d.weeks.push(m.weeks);
+        }
         d
+    }
+
+    /// Activity `i`'s part of the timetables.
+    pub fn activity_weeks_of(&self, i: usize) -> &Arc<ActivityWeeks> {
+        &self.weeks[i]
     }
 
     /// Every activity's card, in index order.
@@ -321,13 +347,32 @@ impl<'a> Deriver<'a> {
     }
 
     fn alert(&self, a: &Activity, s: &Session, o: &Occurrence) -> Option<Alert> {
+        let (kind, text, picture) = self.change_words(s, o)?;
+        Some(Alert {
+            kind,
+            date: date_words(o.date),
+            date_iso: o.date.to_string(),
+            text,
+            picture: self.pic(picture),
+            activity_name: a.data.name.clone(),
+            activity_url: self.url(&format!("activities/{}/", a.id)),
+        })
+    }
+
+    /// What changed on occurrence `o` of session `s`, if anything: the kind of change, the
+    /// sentence that says so and the name of its picture.
+    fn change_words(
+        &self,
+        s: &Session,
+        o: &Occurrence,
+    ) -> Option<(&'static str, String, &'static str)> {
         let change = o.change.as_ref()?;
         let reason = change
             .reason
             .as_deref()
             .map(|r| format!(" {}", ensure_stop(r)))
             .unwrap_or_default();
-        let (kind, text, picture) = match &change.kind {
+        Some(match &change.kind {
             ChangeKind::Cancelled => (
                 "cancelled",
                 format!("Cancelled on {}.{reason}", date_words(o.date)),
@@ -351,15 +396,6 @@ impl<'a> Deriver<'a> {
                     "moved",
                 )
             }
-        };
-        Some(Alert {
-            kind,
-            date: date_words(o.date),
-            date_iso: o.date.to_string(),
-            text,
-            picture: self.pic(picture),
-            activity_name: a.data.name.clone(),
-            activity_url: self.url(&format!("activities/{}/", a.id)),
         })
     }
 
@@ -1371,99 +1407,6 @@ impl<'a> Deriver<'a> {
 
     /// "What's on this week": Monday to Sunday of the week holding today.
     /// "What's on this week" (`weeks_ahead` 0) or "What's on next week" (1): Monday to Sunday.
-    fn week_timetable(&self, weeks_ahead: i64) -> PageSpec {
-        let dir = self.dir;
-        let today = self.today();
-        let monday = today
-            .checked_sub(Span::new().days(today.weekday().to_monday_zero_offset() as i64))
-            .and_then(|m| m.checked_add(Span::new().weeks(weeks_ahead)))
-            .unwrap_or(today);
-        let mut days: Vec<TimetableDay> = Vec::new();
-        let mut entries: BTreeMap<Date, Vec<TimetableEntry>> = BTreeMap::new();
-        let sunday = monday.checked_add(Span::new().days(6)).unwrap_or(monday);
-        for a in &dir.activities {
-            if a.data.status != Status::Running {
-                continue;
-            }
-            for s in &a.sessions {
-                for o in s.occurrences(monday, sunday) {
-                    let alert = self.alert(a, s, &o);
-                    entries.entry(o.date).or_default().push(TimetableEntry {
-                        start: o.start.to_string(),
-                        times: format!("{} to {}", o.start.easy(), o.end.easy()),
-                        name: a.data.name.clone(),
-                        url: self.url(&format!("activities/{}/", a.id)),
-                        place: self.place_words(o.venue.as_deref(), s.online),
-                        status: match &o.change {
-                            None => "on",
-                            Some(c) if c.kind == ChangeKind::Cancelled => "cancelled",
-                            Some(_) => "moved",
-                        },
-                        note: alert.map(|x| x.text),
-                    });
-                }
-            }
-        }
-        for offset in 0..7 {
-            let date = monday
-                .checked_add(Span::new().days(offset))
-                .unwrap_or(monday);
-            let mut list = entries.remove(&date).unwrap_or_default();
-            list.sort_by(|a, b| (&a.start, &a.name).cmp(&(&b.start, &b.name)));
-            days.push(TimetableDay {
-                id: schedule::weekday_of(date).id(),
-                name: date_words(date),
-                is_today: date == today,
-                entries: list,
-            });
-        }
-        let (title, path, other) = if weeks_ahead == 0 {
-            (
-                "What's on this week",
-                "this-week/",
-                ("What's on next week", "next-week/"),
-            )
-        } else {
-            (
-                "What's on next week",
-                "next-week/",
-                ("What's on this week", "this-week/"),
-            )
-        };
-        let week = format!("{} to {}", long_date(monday), long_date(sunday));
-        let make = || {
-            let mut ctx = tera::Context::new();
-            ctx.insert("days", &days);
-            ctx.insert("week", &week);
-            ctx.insert(
-                "other_week",
-                &Link {
-                    label: other.0.to_string(),
-                    url: self.url(other.1),
-                },
-            );
-            let meta = self.meta(
-                title,
-                "Every session in the week, Monday to Sunday, with changes and cancellations.",
-                path,
-                "timetable",
-                vec![("Home", "")],
-            );
-            self.page(meta, "timetable.html", ctx)
-        };
-        // A week's sessions are made from every activity: hashed into the key, they cost
-        // far less than as the page's values (see `known`).
-        self.keyed_page(
-            file_of(path),
-            |hash| {
-                hash.update(b"timetable.html\0");
-                known::add(hash, &week);
-                std::hash::Hash::hash(&days, hash);
-            },
-            make,
-        )
-    }
-
     fn text_page(&self, index: usize) -> PageSpec {
         let p = &self.dir.pages[index];
         let lines: Vec<EasyLine> = p
@@ -1638,25 +1581,6 @@ pub struct ChangingPlaceView {
     pub radar_key: bool,
     pub charge: Option<String>,
     pub notes: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Hash)]
-pub struct TimetableDay {
-    pub id: &'static str,
-    pub name: String,
-    pub is_today: bool,
-    pub entries: Vec<TimetableEntry>,
-}
-
-#[derive(Debug, Clone, Serialize, Hash)]
-pub struct TimetableEntry {
-    pub start: String,
-    pub times: String,
-    pub name: String,
-    pub url: String,
-    pub place: String,
-    pub status: &'static str,
-    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]

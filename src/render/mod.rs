@@ -106,7 +106,7 @@ pub fn render_into(
     } = &*made;
     let stage = std::time::Instant::now();
     let plan = last.plan(dir, next.inputs());
-    let mut deriver = Deriver::reusing(dir, theme, |i| last.card(&plan, dir, i));
+    let mut deriver = Deriver::reusing(dir, theme, |i| last.reused(&plan, dir, i));
     let globals = Globals {
         site: &dir.site,
         root: &deriver.root,
