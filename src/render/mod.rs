@@ -352,11 +352,13 @@ fn keep_unchanged_exports(
         let files = last.own_exports(&listing).ok_or_else(|| {
             std::io::Error::other(format!("{listing:?}: its export files were not recorded"))
         })?;
-        for file in files.iter() {
-            sink.keep(file)?;
-        }
         kept.push((listing, files.clone()));
     }
+    sink.keep_all(
+        &mut kept
+            .iter()
+            .flat_map(|(_, files)| files.iter().map(String::as_str)),
+    )?;
     Ok(kept)
 }
 
