@@ -303,6 +303,11 @@ impl Memo {
         self.later.contains(path)
     }
 
+    /// The files made after the pages, each once.
+    pub fn later_files(&self) -> impl Iterator<Item = &str> {
+        self.later.iter().map(String::as_str)
+    }
+
     /// The files made after the pages.
     pub fn later_paths(&self) -> Vec<String> {
         self.later.iter().cloned().collect()

@@ -279,7 +279,7 @@ pub fn render_into(
             };
             crate::export::write(dir, &plan, &own)?;
             next.own_exports(dir, listings.noted(), kept);
-            sink.keep_where(&|path| last.is_later(path))?;
+            sink.keep_listed(&mut last.later_files())?;
             // Still published until the files made after these pages replace them.
             next.later(last.later_paths());
             return Ok((started.elapsed(), None));
