@@ -107,6 +107,9 @@ pub struct Memo {
     providers: HashMap<String, (String, Vec<String>)>,
     activities: HashMap<String, Arc<ActivityMemo>>,
     listings: HashMap<Listing, Arc<Made>>,
+    /// The export files each activity and provider made of its own (its calendar and Open
+    /// Referral detail files), kept with its pages.
+    own_exports: HashMap<Listing, Arc<[String]>>,
     /// For pages every build derives: a hash of what each was rendered from, by path, and
     /// for pages keyed before they were made (see `site::known`), the pictures they show.
     page_keys: HashMap<String, (u64, Vec<String>)>,
@@ -151,6 +154,21 @@ impl Plan {
             PageJob::ChangingPlace(i) => self.changing_places[i],
             _ => false,
         }
+    }
+
+    /// The activities that listings' own files made by a build with this plan show: those
+    /// not reused, and those of providers not reused (a provider's files list its
+    /// activities).
+    pub fn activities_shown(&self, dir: &Directory) -> Vec<bool> {
+        let mut shown: Vec<bool> = self.activities.iter().map(|reused| !reused).collect();
+        for (p, reused) in dir.providers.iter().zip(&self.providers) {
+            if !reused {
+                for &i in &p.activities {
+                    shown[i] = true;
+                }
+            }
+        }
+        shown
     }
 
     /// Whether anything is reused at all.
@@ -220,14 +238,17 @@ impl Memo {
             venues.extend(a.sessions.iter().filter_map(|s| s.venue.as_deref()));
         }
         let made = |listing: Listing| self.listings.contains_key(&listing);
+        let made_with_exports = |listing: Listing| {
+            self.own_exports.contains_key(&listing) && self.listings.contains_key(&listing)
+        };
         for (i, a) in dir.activities.iter().enumerate() {
             plan.activities[i] = !activities.contains(a.id.as_str())
                 && self.activities.contains_key(&a.id)
-                && made(Listing::Activity(a.id.clone()));
+                && made_with_exports(Listing::Activity(a.id.clone()));
         }
         for (i, p) in dir.providers.iter().enumerate() {
-            plan.providers[i] =
-                !changed.contains(p.file.as_str()) && made(Listing::Provider(p.id.clone()));
+            plan.providers[i] = !changed.contains(p.file.as_str())
+                && made_with_exports(Listing::Provider(p.id.clone()));
         }
         for (i, v) in dir.venues.iter().enumerate() {
             plan.venues[i] = !venues.contains(v.id.as_str()) && made(Listing::Venue(v.id.clone()));
@@ -270,6 +291,11 @@ impl Memo {
         self.listings.get(listing)
     }
 
+    /// The export files a kept listing made of its own.
+    pub fn own_exports(&self, listing: &Listing) -> Option<&Arc<[String]>> {
+        self.own_exports.get(listing)
+    }
+
     /// The theme as the last build read it, when nothing but listings changed since (the
     /// theme is among everything else, see `Inputs`).
     pub fn theme(&self, inputs: Option<&Inputs>) -> Option<Arc<crate::render::Theme>> {
@@ -302,6 +328,11 @@ impl Memo {
     /// (made after the pages by a rebuild after an edit).
     pub fn is_later(&self, path: &str) -> bool {
         self.later.contains(path)
+    }
+
+    /// The files made after the pages, each once.
+    pub fn later_files(&self) -> impl Iterator<Item = &str> {
+        self.later.iter().map(String::as_str)
     }
 
     /// The files made after the pages.
@@ -403,6 +434,38 @@ impl Recorder {
     pub fn kept_listing(&self, listing: Listing, made: Arc<Made>) {
         self.with(|m| {
             m.listings.insert(listing, made);
+        });
+    }
+
+    /// The export files listings made of their own, each with its listing: those made by
+    /// this build (`made`, by index into `dir`) and those `kept` from the last.
+    pub fn own_exports(
+        &self,
+        dir: &Directory,
+        made: Vec<(crate::export::Owner, String)>,
+        kept: Vec<(Listing, Arc<[String]>)>,
+    ) {
+        if !self.is_recording() {
+            return;
+        }
+        let mut by_owner: HashMap<crate::export::Owner, Vec<String>> = HashMap::new();
+        for (owner, path) in made {
+            by_owner.entry(owner).or_default().push(path);
+        }
+        self.with(|m| {
+            m.own_exports.reserve(by_owner.len() + kept.len());
+            for (owner, paths) in by_owner {
+                let listing = match owner {
+                    crate::export::Owner::Activity(i) => {
+                        Listing::Activity(dir.activities[i].id.clone())
+                    }
+                    crate::export::Owner::Provider(i) => {
+                        Listing::Provider(dir.providers[i].id.clone())
+                    }
+                };
+                m.own_exports.insert(listing, paths.into());
+            }
+            m.own_exports.extend(kept);
         });
     }
 

@@ -22,6 +22,23 @@ pub trait Sink: Sync {
         )))
     }
 
+    /// Keeps each published file in `paths` (see `keep`), all at once.
+    fn keep_all(&self, paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
+        for path in paths {
+            self.keep(path)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps those of `paths` the published site has, as `keep_where` does: for a list
+    /// known beforehand, far shorter than the site.
+    fn keep_listed(&self, paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
+        let _ = paths;
+        Err(io::Error::other(
+            "published files cannot be kept: this build makes a new site",
+        ))
+    }
+
     /// Keeps every published file whose path `which` accepts.
     fn keep_where(&self, which: &dyn Fn(&str) -> bool) -> io::Result<()> {
         let _ = which;
@@ -74,7 +91,9 @@ pub struct Staging {
 
 /// What the published site holds: each file's path, a hash of its bytes and its length.
 /// `serve` keeps it between rebuilds to write only the files that changed (see [`Update`]).
-pub type Fingerprints = HashMap<String, Fingerprint>;
+/// Hashed with foldhash: a rebuild after an edit looks up and adds every kept file's path,
+/// tens of thousands of them, and SipHash was most of that.
+pub type Fingerprints = HashMap<String, Fingerprint, foldhash::fast::RandomState>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -121,7 +140,7 @@ impl Staging {
             files: AtomicUsize::new(0),
             pages: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
-            fingerprints: Mutex::new(Fingerprints::new()),
+            fingerprints: Mutex::new(Fingerprints::default()),
             committed: false,
         })
     }
@@ -215,11 +234,16 @@ pub struct Update {
 impl Update {
     /// A rebuild over `output`, which holds the files `published` describes.
     pub fn new(output: &Path, published: Fingerprints) -> Update {
+        let size = published.len();
         Update {
             output: output.to_path_buf(),
             published,
             changed: Mutex::new(Vec::new()),
-            fingerprints: Mutex::new(Fingerprints::new()),
+            // Most of the site is usually kept: room for it all from the start.
+            fingerprints: Mutex::new(Fingerprints::with_capacity_and_hasher(
+                size,
+                Default::default(),
+            )),
             pages: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             kept: AtomicUsize::new(0),
@@ -303,6 +327,33 @@ impl Sink for Update {
         Ok(())
     }
 
+    fn keep_all(&self, paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
+        // Looked up first, then added under one lock.
+        let mut kept = Vec::new();
+        for path in paths {
+            kept.push((path.to_string(), self.published_fingerprint(path)?));
+        }
+        self.kept.fetch_add(kept.len(), Ordering::Relaxed);
+        self.fingerprints
+            .lock()
+            .map_err(|_| io::Error::other("a rendering thread failed"))?
+            .extend(kept);
+        Ok(())
+    }
+
+    fn keep_listed(&self, paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
+        // As `keep_where`: left in place, not counted as kept.
+        let mut left = Vec::new();
+        for path in paths.filter(|p| self.published.contains_key(*p)) {
+            left.push((path.to_string(), self.published_fingerprint(path)?));
+        }
+        self.fingerprints
+            .lock()
+            .map_err(|_| io::Error::other("a rendering thread failed"))?
+            .extend(left);
+        Ok(())
+    }
+
     fn keep_where(&self, which: &dyn Fn(&str) -> bool) -> io::Result<()> {
         // Left in place for another step to replace, not reused: not counted as kept.
         for path in self.published.keys().filter(|p| which(p)) {
@@ -315,6 +366,19 @@ impl Sink for Update {
 impl Update {
     /// Leaves the published file at `path` in the site as it is.
     fn leave(&self, path: &str) -> io::Result<()> {
+        let published = self.published_fingerprint(path)?;
+        self.fingerprints
+            .lock()
+            .map_err(|_| io::Error::other("a rendering thread failed"))?
+            .insert(path.to_string(), published);
+        Ok(())
+    }
+}
+
+impl Update {
+    /// The fingerprint of the published file at `path`, which is to stay in the site as it
+    /// is (counted as such).
+    fn published_fingerprint(&self, path: &str) -> io::Result<Fingerprint> {
         let Some(&published) = self.published.get(path) else {
             return Err(io::Error::other(format!(
                 "{path} was to be kept, but the published site does not have it"
@@ -324,11 +388,7 @@ impl Update {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
         self.bytes.fetch_add(published.len, Ordering::Relaxed);
-        self.fingerprints
-            .lock()
-            .map_err(|_| io::Error::other("a rendering thread failed"))?
-            .insert(path.to_string(), published);
-        Ok(())
+        Ok(published)
     }
 }
 

@@ -9,7 +9,6 @@
 use crate::content::model::{Status, WeekOfMonth};
 use crate::content::{Activity, Directory};
 use crate::incremental::Plan;
-use crate::output::Sink;
 use crate::render::OutFile;
 use crate::schedule::{ChangeKind, Recurrence, Session, Time, ALL_DAYS};
 use jiff::civil::Date;
@@ -22,14 +21,15 @@ pub const FILE_NAME: &str = "calendar.ics";
 const FIRST_DATE_SEARCH_DAYS: i64 = 400;
 
 /// Writes the calendar files `to` asks for as they are made: activities' and providers'
-/// to `to.listings` (those `plan` reuses are kept as published), the browse lists' to
-/// `to.lists`.
+/// to `to.listings` (not those `plan` reuses: their published files are kept), the browse
+/// lists' to `to.lists`.
 pub fn write(dir: &Directory, plan: &Plan, to: &super::Targets) -> std::io::Result<()> {
     use rayon::prelude::*;
     // Each session's events, made once: a session is in its activity's and provider's
     // calendars and in several browse calendars, which copy the same lines. Only the
     // calendars made need them.
-    let needed = |i: usize| to.lists.is_some() || (to.listings.is_some() && !plan.activities[i]);
+    let own_needed = plan.activities_shown(dir);
+    let needed = |i: usize| to.lists.is_some() || (to.listings.is_some() && own_needed[i]);
     let events: Vec<Vec<String>> = dir
         .activities
         .par_iter()
@@ -43,8 +43,8 @@ pub fn write(dir: &Directory, plan: &Plan, to: &super::Targets) -> std::io::Resu
         })
         .collect();
     let all = |_: &Session| true;
-    if let Some(sink) = to.listings {
-        own_calendars(dir, plan, sink, &events)?;
+    if let Some(listings) = to.listings {
+        own_calendars(dir, plan, listings, &events)?;
     }
     let Some(sink) = to.lists else {
         return Ok(());
@@ -101,39 +101,40 @@ pub fn write(dir: &Directory, plan: &Plan, to: &super::Targets) -> std::io::Resu
 }
 
 /// One calendar per activity and per provider: independent, so made in parallel. Those
-/// `plan` reuses are kept as published.
+/// `plan` reuses are not made (their published files are kept).
 fn own_calendars(
     dir: &Directory,
     plan: &Plan,
-    sink: &dyn Sink,
+    to: &super::ListingFiles,
     events: &[Vec<String>],
 ) -> std::io::Result<()> {
+    use super::Owner;
     use rayon::prelude::*;
     let all = |_: &Session| true;
     dir.activities
         .par_iter()
         .enumerate()
+        .filter(|(i, _)| !plan.activities[*i])
         .try_for_each(|(i, a)| {
             let path = format!("activities/{}/", a.id);
-            if plan.activities[i] {
-                return sink.keep(&format!("{path}{FILE_NAME}"));
-            }
-            sink.put(file(dir, events, &path, &a.data.name, &[(i, &all)]))
+            let calendar = file(dir, events, &path, &a.data.name, &[(i, &all)]);
+            to.put(Owner::Activity(i), calendar)
         })?;
     dir.providers
         .par_iter()
         .enumerate()
+        .filter(|(pi, _)| !plan.providers[*pi])
         .try_for_each(|(pi, p)| {
             let path = format!("providers/{}/", p.id);
-            if plan.providers[pi] {
-                return sink.keep(&format!("{path}{FILE_NAME}"));
-            }
             let items: Vec<Item> = p
                 .activities
                 .iter()
                 .map(|&i| (i, &all as &dyn Fn(&Session) -> bool))
                 .collect();
-            sink.put(file(dir, events, &path, &p.data.name, &items))
+            to.put(
+                Owner::Provider(pi),
+                file(dir, events, &path, &p.data.name, &items),
+            )
         })
 }
 

@@ -4,6 +4,7 @@
 //! listing id, so the same listing has the same id in every build. The layout a client
 //! fetches is described in `docs/open-referral.md`.
 
+use super::Owner;
 use crate::content::model::{CostPer, Join, PayWith, Status, Term, WeekOfMonth, Weekday};
 use crate::content::{Activity, Directory, VocabKind};
 use crate::incremental::Plan;
@@ -114,7 +115,31 @@ pub struct Exporter<'a> {
 }
 
 impl<'a> Exporter<'a> {
+    /// Everything, for the whole site's files.
     pub fn new(dir: &'a Directory) -> Exporter<'a> {
+        Exporter::making(dir, None)
+    }
+
+    /// Only what the own files of the listings `plan` does not reuse show: after a
+    /// one-listing edit, a few records instead of the whole directory's.
+    pub fn for_listings(dir: &'a Directory, plan: &Plan) -> Exporter<'a> {
+        Exporter::making(dir, Some(plan))
+    }
+
+    /// With a `plan`, the ids and locations of listings whose files are not made are left
+    /// out (an empty id, a location made when asked for).
+    fn making(dir: &'a Directory, plan: Option<&Plan>) -> Exporter<'a> {
+        let shown = plan.map(|p| p.activities_shown(dir));
+        let activity_shown = |i: usize| shown.as_ref().is_none_or(|s| s[i]);
+        let mut provider_shown: Vec<bool> = match plan {
+            Some(p) => p.providers.iter().map(|reused| !reused).collect(),
+            None => vec![true; dir.providers.len()],
+        };
+        for (i, a) in dir.activities.iter().enumerate() {
+            if activity_shown(i) {
+                provider_shown[a.provider] = true;
+            }
+        }
         let mut e = Exporter {
             dir,
             base: &dir.site.base_url,
@@ -126,12 +151,20 @@ impl<'a> Exporter<'a> {
         e.service_ids = dir
             .activities
             .iter()
-            .map(|a| e.id("service", &a.id))
+            .enumerate()
+            .map(|(i, a)| match activity_shown(i) {
+                true => e.id("service", &a.id),
+                false => String::new(),
+            })
             .collect();
         e.organization_ids = dir
             .providers
             .iter()
-            .map(|p| e.id("organization", &p.id))
+            .zip(&provider_shown)
+            .map(|(p, &shown)| match shown {
+                true => e.id("organization", &p.id),
+                false => String::new(),
+            })
             .collect();
         let mut terms = HashMap::new();
         for section in TAXONOMIES {
@@ -149,9 +182,13 @@ impl<'a> Exporter<'a> {
         let used = dir
             .activities
             .iter()
-            .flat_map(|a| a.sessions.iter().filter_map(|s| s.venue.as_deref()));
+            .enumerate()
+            .filter(|(i, _)| activity_shown(*i))
+            .flat_map(|(_, a)| a.sessions.iter().filter_map(|s| s.venue.as_deref()));
+        let every_venue = dir.venues.iter().map(|v| v.id.as_str());
+        let every_venue = every_venue.filter(|_| plan.is_none());
         let mut locations = HashMap::new();
-        for venue in dir.venues.iter().map(|v| v.id.as_str()).chain(used) {
+        for venue in every_venue.chain(used) {
             if !locations.contains_key(venue) {
                 locations.insert(venue, raw(&e.make_location(venue)));
             }
@@ -541,38 +578,71 @@ impl<'a> Exporter<'a> {
     }
 
     /// Every file of the API, as (path below the site root, compact JSON), handed on as it
-    /// is made (detail files in parallel), so the export is never held in memory whole:
-    /// each listing's detail file to `own` (or, for listings `plan` reuses, its path to
-    /// `own`'s `Keep`), and the lists and taxonomies to `lists`. Files for a target left
-    /// out are not made.
+    /// is made (in parallel), so the export is never held in memory whole: each listing's
+    /// detail files to `own` (with the listing, and not for listings `plan` reuses), and
+    /// the lists and taxonomies to `lists`. Files for a target left out are not made.
     pub fn emit_files(
         &self,
-        own: Option<(&Emit<'_>, &Keep<'_>)>,
+        own: Option<&OwnEmit<'_>>,
         lists: Option<&Emit<'_>>,
         plan: &Plan,
     ) -> std::io::Result<()> {
-        use rayon::prelude::*;
-        let no_lists = |_: String, _: Vec<u8>| Ok(());
-        let (emit_lists, make_lists): (&Emit<'_>, bool) = match lists {
-            Some(e) => (e, true),
-            None => (&no_lists, false),
-        };
-        let no_own = |_: String, _: Vec<u8>| Ok(());
-        let no_keep = |_: String| Ok(());
-        let (emit, keep, make_own): (&Emit<'_>, &Keep<'_>, bool) = match own {
-            Some((e, k)) => (e, k, true),
-            None => (&no_own, &no_keep, false),
-        };
-        if make_lists {
-            emit_lists(
-                format!("{ROOT}/index.json"),
-                json_bytes(&json!({
-                    "version": "3.0",
-                    "profile": "https://github.com/openreferral/uk-profile",
-                    "openapi_url": "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json",
-                })),
-            )?;
+        if let Some(emit) = own {
+            self.emit_own(emit, plan)?;
         }
+        match lists {
+            Some(emit) => self.emit_lists(emit),
+            None => Ok(()),
+        }
+    }
+
+    /// Each activity's service and service_at_location files and each provider's
+    /// organization file, but those `plan` reuses.
+    fn emit_own(&self, emit: &OwnEmit<'_>, plan: &Plan) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let dir = self.dir;
+        dir.activities
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| !plan.activities[*i])
+            .try_for_each(|(i, a)| {
+                let owner = Owner::Activity(i);
+                emit(
+                    owner,
+                    format!("{ROOT}/services/{}.json", self.service_ids[i]),
+                    json_bytes(&self.service(i, true)),
+                )?;
+                for v in Self::venues_of(a) {
+                    emit(
+                        owner,
+                        format!("{ROOT}/service_at_locations/{}.json", self.sal_id(a, v)),
+                        json_bytes(&self.service_at_location(i, v, true)),
+                    )?;
+                }
+                Ok::<(), std::io::Error>(())
+            })?;
+        (0..dir.providers.len())
+            .into_par_iter()
+            .filter(|&i| !plan.providers[i])
+            .try_for_each(|i| {
+                emit(
+                    Owner::Provider(i),
+                    format!("{ROOT}/organizations/{}.json", self.organization_ids[i]),
+                    json_bytes(&self.organization(i, true)),
+                )
+            })
+    }
+
+    /// The index, the paginated lists and the taxonomies.
+    fn emit_lists(&self, emit: &Emit<'_>) -> std::io::Result<()> {
+        emit(
+            format!("{ROOT}/index.json"),
+            json_bytes(&json!({
+                "version": "3.0",
+                "profile": "https://github.com/openreferral/uk-profile",
+                "openapi_url": "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json",
+            })),
+        )?;
         let dir = self.dir;
         // Services, sorted by id so pages are stable.
         let mut services: Vec<(&str, usize)> = self
@@ -582,24 +652,12 @@ impl<'a> Exporter<'a> {
             .map(|(i, id)| (id.as_str(), i))
             .collect();
         services.sort();
-        if make_lists {
-            emit_pages(
-                "services",
-                services.len(),
-                |n| self.service(services[n].1, false),
-                emit_lists,
-            )?;
-        }
-        services
-            .par_iter()
-            .filter(|_| make_own)
-            .try_for_each(|(id, i)| {
-                let path = format!("{ROOT}/services/{id}.json");
-                if plan.activities[*i] {
-                    return keep(path);
-                }
-                emit(path, json_bytes(&self.service(*i, true)))
-            })?;
+        emit_pages(
+            "services",
+            services.len(),
+            |n| self.service(services[n].1, false),
+            emit,
+        )?;
         let mut orgs: Vec<(&str, usize)> = self
             .organization_ids
             .iter()
@@ -607,23 +665,12 @@ impl<'a> Exporter<'a> {
             .map(|(i, id)| (id.as_str(), i))
             .collect();
         orgs.sort();
-        if make_lists {
-            emit_pages(
-                "organizations",
-                orgs.len(),
-                |n| self.organization(orgs[n].1, false),
-                emit_lists,
-            )?;
-        }
-        orgs.par_iter()
-            .filter(|_| make_own)
-            .try_for_each(|(id, i)| {
-                let path = format!("{ROOT}/organizations/{id}.json");
-                if plan.providers[*i] {
-                    return keep(path);
-                }
-                emit(path, json_bytes(&self.organization(*i, true)))
-            })?;
+        emit_pages(
+            "organizations",
+            orgs.len(),
+            |n| self.organization(orgs[n].1, false),
+            emit,
+        )?;
         let mut sals: Vec<(String, usize, &str)> = Vec::new();
         for (i, a) in dir.activities.iter().enumerate() {
             for v in Self::venues_of(a) {
@@ -631,27 +678,12 @@ impl<'a> Exporter<'a> {
             }
         }
         sals.sort();
-        if make_lists {
-            emit_pages(
-                "service_at_locations",
-                sals.len(),
-                |n| self.service_at_location(sals[n].1, sals[n].2, false),
-                emit_lists,
-            )?;
-        }
-        sals.par_iter()
-            .filter(|_| make_own)
-            .try_for_each(|(id, i, v)| {
-                let path = format!("{ROOT}/service_at_locations/{id}.json");
-                if plan.activities[*i] {
-                    return keep(path);
-                }
-                emit(path, json_bytes(&self.service_at_location(*i, v, true)))
-            })?;
-        if !make_lists {
-            return Ok(());
-        }
-        let emit = emit_lists;
+        emit_pages(
+            "service_at_locations",
+            sals.len(),
+            |n| self.service_at_location(sals[n].1, sals[n].2, false),
+            emit,
+        )?;
         let mut taxonomies: Vec<(String, &str)> = TAXONOMIES
             .iter()
             .map(|s| (self.id("taxonomy", s), *s))
@@ -924,22 +956,26 @@ fn schedule_notes(dir: &Directory, s: &Session) -> String {
 /// Receives each file of the export: its path below the site root and its bytes.
 pub type Emit<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
 
-/// Receives the path of each file kept as published (see `emit_files`).
-pub type Keep<'a> = dyn Fn(String) -> std::io::Result<()> + Sync + 'a;
+/// Receives each listing's own file: the listing, its path and its bytes.
+pub type OwnEmit<'a> = dyn Fn(Owner, String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
 
-/// Writes the export into `sink`, one compact JSON file at a time.
+/// Writes the export into `to`'s targets, one compact JSON file at a time.
 pub fn write(dir: &Directory, plan: &Plan, to: &super::Targets) -> std::io::Result<()> {
-    let own = to.listings.map(|sink| {
-        (
-            move |path: String, bytes: Vec<u8>| sink.put(OutFile { path, bytes }),
-            move |path: String| sink.keep(&path),
-        )
+    let own = to.listings.map(|listings| {
+        move |owner: Owner, path: String, bytes: Vec<u8>| {
+            listings.put(owner, OutFile { path, bytes })
+        }
     });
     let lists = to
         .lists
         .map(|sink| move |path: String, bytes: Vec<u8>| sink.put(OutFile { path, bytes }));
-    Exporter::new(dir).emit_files(
-        own.as_ref().map(|(e, k)| (e as &Emit<'_>, k as &Keep<'_>)),
+    // Only listings' own files: only what they show is worked out.
+    let exporter = match to.lists {
+        Some(_) => Exporter::new(dir),
+        None => Exporter::for_listings(dir, plan),
+    };
+    exporter.emit_files(
+        own.as_ref().map(|e| e as &OwnEmit<'_>),
         lists.as_ref().map(|e| e as &Emit<'_>),
         plan,
     )

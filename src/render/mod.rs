@@ -5,7 +5,7 @@ pub mod css;
 pub mod markdown;
 
 use crate::content::Directory;
-use crate::incremental::{self, Memo, Recorder};
+use crate::incremental::{self, Listing, Memo, Recorder};
 use crate::output::Sink;
 
 /// Page jobs derived, rendered and written together (see `render_into`).
@@ -283,25 +283,29 @@ pub fn render_into(
     };
     let data = || -> Result<_, RenderError> {
         let started = std::time::Instant::now();
+        let kept = keep_unchanged_exports(dir, &plan, last, sink)?;
+        let listings = crate::export::ListingFiles::new(sink, next.is_recording());
         if !search_index {
             // Listings' own files now; the whole site's files and the search index after
             // the pages are published (`rebuild_changed_pages_first`), kept until then.
             let own = crate::export::Targets {
-                listings: Some(sink),
+                listings: Some(&listings),
                 lists: None,
             };
             crate::export::write(dir, &plan, &own)?;
-            sink.keep_where(&|path| last.is_later(path))?;
+            next.own_exports(dir, listings.noted(), kept);
+            sink.keep_listed(&mut last.later_files())?;
             // Still published until the files made after these pages replace them.
             next.later(last.later_paths());
             return Ok((started.elapsed(), None));
         }
         let lists = crate::output::Noting::new(sink);
         let all = crate::export::Targets {
-            listings: Some(sink),
+            listings: Some(&listings),
             lists: Some(&lists),
         };
         crate::export::write(dir, &plan, &all)?;
+        next.own_exports(dir, listings.noted(), kept);
         let exports = started.elapsed();
         let started = std::time::Instant::now();
         search_files(dir, &lists)?;
@@ -372,6 +376,41 @@ fn read_theme(theme: &Path, timings: &mut crate::timings::Timings) -> Result<The
         css,
         css_file,
     })
+}
+
+/// Keeps the own export files (calendars, Open Referral detail files) of the listings an
+/// edit did not touch (those `plan` reuses) as published. Returns them with their listing,
+/// for the next rebuild.
+fn keep_unchanged_exports(
+    dir: &Directory,
+    plan: &incremental::Plan,
+    last: &Memo,
+    sink: &dyn Sink,
+) -> std::io::Result<Vec<(Listing, std::sync::Arc<[String]>)>> {
+    let activities = dir.activities.iter().zip(&plan.activities);
+    let providers = dir.providers.iter().zip(&plan.providers);
+    let reused = activities
+        .filter(|(_, reused)| **reused)
+        .map(|(a, _)| Listing::Activity(a.id.clone()))
+        .chain(
+            providers
+                .filter(|(_, reused)| **reused)
+                .map(|(p, _)| Listing::Provider(p.id.clone())),
+        );
+    let mut kept = Vec::new();
+    for listing in reused {
+        // The plan reuses only listings whose own exports were recorded.
+        let files = last.own_exports(&listing).ok_or_else(|| {
+            std::io::Error::other(format!("{listing:?}: its export files were not recorded"))
+        })?;
+        kept.push((listing, files.clone()));
+    }
+    sink.keep_all(
+        &mut kept
+            .iter()
+            .flat_map(|(_, files)| files.iter().map(String::as_str)),
+    )?;
+    Ok(kept)
 }
 
 /// Keeps the pages of the listings an edit did not touch (those `plan` reuses among
