@@ -14,7 +14,7 @@ use crate::content::load::LoadCache;
 use crate::content::Directory;
 use crate::pictures::Picture;
 use crate::site::{ActivityWeeks, Card, Deriver, PageJob, ReusedActivity};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// What a build was made from: one hash for everything besides provider listings, and a hash
@@ -33,7 +33,7 @@ impl Inputs {
             return None;
         }
         let mut context = xxhash_rust::xxh3::Xxh3::new();
-        let mut providers = HashMap::new();
+        let mut providers = HashMap::default();
         for (file, stamp) in cache.stamps(&options.content) {
             if file.starts_with("providers/") {
                 providers.insert(file, stamp);
@@ -211,7 +211,7 @@ impl Memo {
                 .map(String::as_str),
         );
         // Their activities, before and now, and the venues those have sessions at.
-        let mut activities: HashSet<&str> = HashSet::new();
+        let mut activities: HashSet<&str> = HashSet::default();
         for file in &changed {
             if let Some((_, ids)) = self.providers.get(*file) {
                 activities.extend(ids.iter().map(String::as_str));
@@ -224,7 +224,7 @@ impl Memo {
         {
             activities.extend(p.activities.iter().map(|&i| dir.activities[i].id.as_str()));
         }
-        let mut venues: HashSet<&str> = HashSet::new();
+        let mut venues: HashSet<&str> = HashSet::default();
         for id in &activities {
             if let Some(a) = self.activities.get(*id) {
                 venues.extend(a.venues.iter().map(String::as_str));
@@ -448,7 +448,7 @@ impl Recorder {
         if !self.is_recording() {
             return;
         }
-        let mut by_owner: HashMap<crate::export::Owner, Vec<String>> = HashMap::new();
+        let mut by_owner: HashMap<crate::export::Owner, Vec<String>> = HashMap::default();
         for (owner, path) in made {
             by_owner.entry(owner).or_default().push(path);
         }

@@ -1532,7 +1532,7 @@ pub struct HubSection {
     pub links: Vec<PictureLink>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct ListItem {
     pub name: String,
     pub url: String,
@@ -1766,7 +1766,7 @@ fn venue_activities(dir: &Directory) -> Vec<Vec<usize>> {
 }
 
 /// For each vocabulary (by `facet_slot`), each term id's activities in index order.
-type Facets = [std::collections::HashMap<String, Vec<usize>>; 5];
+type Facets = [foldhash::HashMap<String, Vec<usize>>; 5];
 
 fn facet_slot(kind: VocabKind) -> usize {
     match kind {

@@ -119,7 +119,7 @@ pub fn render_into(
         tera::Context::from_serialize(&globals).map_err(|e| theme_error(tera_error(&e)))?;
     let activity_index = crate::export::json_ld::activity_index(dir);
     // Reused cards' pictures, each once: thousands of cards show the same few dozen.
-    let reused_pictures: std::collections::HashSet<&str> = (0..dir.activities.len())
+    let reused_pictures: foldhash::HashSet<&str> = (0..dir.activities.len())
         .filter(|&i| plan.activities[i])
         .flat_map(|i| deriver.card_pictures(i).iter().map(String::as_str))
         .collect();
@@ -427,7 +427,7 @@ fn keep_unchanged_listings(
     page_paths: &mut Vec<String>,
 ) -> std::io::Result<Vec<crate::site::PageJob>> {
     let mut to_derive = Vec::new();
-    let mut pictures: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut pictures: foldhash::HashSet<&str> = foldhash::HashSet::default();
     for job in jobs {
         let kept = incremental::listing_of(deriver.dir, job)
             .filter(|_| plan.reuses(job))

@@ -222,19 +222,33 @@ impl Deriver<'_> {
             let start = (number - 1) * ITEMS_PER_PAGE;
             let chunk: Vec<&super::ListItem> =
                 items.iter().skip(start).take(ITEMS_PER_PAGE).collect();
-            let mut ctx = tera::Context::new();
-            ctx.insert("heading", title);
-            ctx.insert("intro", intro);
-            ctx.insert("picture", &pic);
-            ctx.insert("items", &chunk);
-            ctx.insert(
-                "pagination",
-                &self.pagination(path, number, total, count, start, chunk.len()),
-            );
-            let (page_title, crumbs) =
-                title_and_crumbs(title, path, number, total, &[("Home", "")]);
-            let meta = self.meta(&page_title, intro, &page_path(path, number), "list", crumbs);
-            pages.push(self.page(meta, "list.html", ctx));
+            let make = || {
+                let mut ctx = tera::Context::new();
+                ctx.insert("heading", title);
+                ctx.insert("intro", intro);
+                ctx.insert("picture", &pic);
+                ctx.insert("items", &chunk);
+                ctx.insert(
+                    "pagination",
+                    &self.pagination(path, number, total, count, start, chunk.len()),
+                );
+                let (page_title, crumbs) =
+                    title_and_crumbs(title, path, number, total, &[("Home", "")]);
+                let meta = self.meta(&page_title, intro, &page_path(path, number), "list", crumbs);
+                self.page(meta, "list.html", ctx)
+            };
+            // Its own values, where it is in the list, and its items (see `known`).
+            let key = |hash: &mut xxhash_rust::xxh3::Xxh3| {
+                hash.update(b"list.html\0");
+                for text in [title, intro, &pic.url] {
+                    super::known::add(hash, text);
+                }
+                for n in [number, total, count] {
+                    hash.update(&(n as u64).to_le_bytes());
+                }
+                std::hash::Hash::hash(&chunk, hash);
+            };
+            pages.push(self.keyed_page(super::file_of(&page_path(path, number)), key, make));
         }
         pages
     }
