@@ -362,3 +362,130 @@ fn sibling(output: &Path, what: &str) -> PathBuf {
         .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.{what}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, bytes: &str) -> OutFile {
+        OutFile {
+            path: path.to_string(),
+            bytes: bytes.as_bytes().to_vec(),
+        }
+    }
+
+    /// A full build of `files` into `output`, returning what it published.
+    fn build(output: &Path, files: &[(&str, &str)]) -> Written {
+        let staging = Staging::new(output).unwrap();
+        for (path, bytes) in files {
+            staging.put(file(path, bytes)).unwrap();
+        }
+        staging.commit().unwrap()
+    }
+
+    #[test]
+    fn a_full_build_counts_and_fingerprints_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let written = build(
+            &output,
+            &[
+                ("index.html", "home"),
+                ("a/index.html", "a"),
+                ("style.css", "css!"),
+            ],
+        );
+        assert_eq!(
+            (written.files, written.pages, written.bytes),
+            (3, 2, 4 + 1 + 4)
+        );
+        assert_eq!((written.changed, written.removed, written.kept), (3, 0, 0));
+        assert_eq!(written.fingerprints.len(), 3);
+        assert_eq!(written.fingerprints["a/index.html"], fingerprint(b"a"));
+        assert_eq!(std::fs::read(output.join("a/index.html")).unwrap(), b"a");
+        assert!(Staging::new(&output).unwrap().keep("a/index.html").is_err());
+        assert!(Staging::new(&output)
+            .unwrap()
+            .keep_where(&|_| true)
+            .is_err());
+    }
+
+    #[test]
+    fn an_update_writes_what_changed_keeps_what_it_is_told_and_removes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let published = build(
+            &output,
+            &[
+                ("kept/index.html", "kept page"),
+                ("same/index.html", "same page"),
+                ("changed/index.html", "old page"),
+                ("left.json", "left"),
+                ("gone/index.html", "gone page"),
+                ("gone.csv", "gone"),
+            ],
+        )
+        .fingerprints;
+        let update = Update::new(&output, published);
+        update.keep("kept/index.html").unwrap();
+        update.keep_where(&|path| path.ends_with(".json")).unwrap();
+        update.put(file("same/index.html", "same page")).unwrap();
+        update.put(file("changed/index.html", "new page!")).unwrap();
+        update.put(file("new/index.html", "new")).unwrap();
+        update.put(file("new.txt", "txt")).unwrap();
+        let written = update.apply().unwrap();
+
+        // Kept and left files count as in the site, and only kept ones as kept.
+        assert_eq!((written.files, written.pages), (6, 4));
+        assert_eq!(written.bytes, 9 + 9 + 9 + 4 + 3 + 3);
+        assert_eq!((written.changed, written.removed, written.kept), (3, 2, 1));
+        let mut paths: Vec<&str> = written.fingerprints.keys().map(String::as_str).collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "changed/index.html",
+                "kept/index.html",
+                "left.json",
+                "new.txt",
+                "new/index.html",
+                "same/index.html"
+            ]
+        );
+        assert_eq!(
+            written.fingerprints["changed/index.html"],
+            fingerprint(b"new page!")
+        );
+        assert_eq!(
+            written.fingerprints["kept/index.html"],
+            fingerprint(b"kept page")
+        );
+        let read = |p: &str| std::fs::read_to_string(output.join(p)).ok();
+        assert_eq!(read("changed/index.html").as_deref(), Some("new page!"));
+        assert_eq!(read("new/index.html").as_deref(), Some("new"));
+        assert_eq!(read("kept/index.html").as_deref(), Some("kept page"));
+        assert_eq!(read("left.json").as_deref(), Some("left"));
+        // Neither put nor kept: removed, with the folder it leaves empty.
+        assert_eq!(read("gone/index.html"), None);
+        assert_eq!(read("gone.csv"), None);
+        assert!(!output.join("gone").exists());
+    }
+
+    #[test]
+    fn an_update_cannot_keep_what_was_never_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let published = build(&output, &[("index.html", "home")]).fingerprints;
+        let update = Update::new(&output, published);
+        let error = update.keep("nowhere/index.html").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "nowhere/index.html was to be kept, but the published site does not have it"
+        );
+        // Nothing put or kept: the site is emptied, as a build of nothing would leave it.
+        let written = update.apply().unwrap();
+        assert_eq!((written.files, written.pages, written.bytes), (0, 0, 0));
+        assert_eq!((written.changed, written.removed, written.kept), (0, 1, 0));
+        assert!(!output.join("index.html").exists());
+    }
+}
