@@ -4,10 +4,11 @@
 //! never held in memory whole.
 
 use crate::render::OutFile;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Where built files go. Rendering and the exports put files here in parallel.
@@ -74,7 +75,8 @@ pub struct Staging {
 
 /// What the published site holds: each file's path, a hash of its bytes and its length.
 /// `serve` keeps it between rebuilds to write only the files that changed (see [`Update`]).
-pub type Fingerprints = HashMap<String, Fingerprint>;
+/// The paths are the site's own, so a fast hash that does not resist chosen keys is safe.
+pub type Fingerprints = FxHashMap<String, Fingerprint>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -121,7 +123,7 @@ impl Staging {
             files: AtomicUsize::new(0),
             pages: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
-            fingerprints: Mutex::new(Fingerprints::new()),
+            fingerprints: Mutex::new(Fingerprints::default()),
             committed: false,
         })
     }
@@ -204,12 +206,27 @@ impl Drop for Staging {
 /// rewrites a few files, not the whole site.
 pub struct Update {
     output: PathBuf,
-    published: Fingerprints,
-    changed: Mutex<Vec<OutFile>>,
-    fingerprints: Mutex<Fingerprints>,
-    pages: AtomicUsize,
-    bytes: AtomicU64,
-    kept: AtomicUsize,
+    /// The published files, each marked when this build keeps it: tens of thousands are
+    /// kept after an edit, so keeping one is a lookup and a flag, with no lock.
+    published: FxHashMap<String, Published>,
+    made: Mutex<Made>,
+}
+
+struct Published {
+    fingerprint: Fingerprint,
+    /// `GONE` unless kept (`KEPT`) or left for a later step (`LEFT`, see `keep_where`).
+    stays: AtomicU8,
+}
+
+const GONE: u8 = 0;
+const LEFT: u8 = 1;
+const KEPT: u8 = 2;
+
+/// The files put: every one's fingerprint, and the bytes of those new or changed.
+#[derive(Default)]
+struct Made {
+    fingerprints: Fingerprints,
+    changed: Vec<OutFile>,
 }
 
 impl Update {
@@ -217,22 +234,36 @@ impl Update {
     pub fn new(output: &Path, published: Fingerprints) -> Update {
         Update {
             output: output.to_path_buf(),
-            published,
-            changed: Mutex::new(Vec::new()),
-            fingerprints: Mutex::new(Fingerprints::new()),
-            pages: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
-            kept: AtomicUsize::new(0),
+            published: published
+                .into_iter()
+                .map(|(path, fingerprint)| {
+                    let stays = AtomicU8::new(GONE);
+                    (path, Published { fingerprint, stays })
+                })
+                .collect(),
+            made: Mutex::new(Made::default()),
         }
     }
 
     /// Writes the new and changed files and removes files the site no longer has.
     pub fn apply(self) -> io::Result<Written> {
-        let changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
-        let fingerprints = self
-            .fingerprints
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner());
+        let Made {
+            mut fingerprints,
+            changed,
+        } = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        // The site is what was put, and the published files kept or left beside it.
+        let (mut kept, mut gone) = (0, Vec::new());
+        fingerprints.reserve(self.published.len());
+        for (path, published) in self.published {
+            match published.stays.into_inner() {
+                GONE if !fingerprints.contains_key(&path) => gone.push(path),
+                GONE => {}
+                stays => {
+                    kept += usize::from(stays == KEPT);
+                    fingerprints.entry(path).or_insert(published.fingerprint);
+                }
+            }
+        }
         for f in &changed {
             let path = self.output.join(&f.path);
             if let Some(folder) = path.parent() {
@@ -244,11 +275,7 @@ impl Update {
             std::fs::rename(&temporary, &path)?;
         }
         let mut removed = 0;
-        for gone in self
-            .published
-            .keys()
-            .filter(|p| !fingerprints.contains_key(*p))
-        {
+        for gone in gone {
             let path = self.output.join(gone);
             match std::fs::remove_file(&path) {
                 Ok(()) => removed += 1,
@@ -266,11 +293,11 @@ impl Update {
         }
         Ok(Written {
             files: fingerprints.len(),
-            pages: self.pages.into_inner(),
-            bytes: self.bytes.into_inner(),
+            pages: fingerprints.keys().filter(|p| p.ends_with(".html")).count(),
+            bytes: fingerprints.values().map(|f| f.len).sum(),
             changed: changed.len(),
             removed,
-            kept: self.kept.into_inner(),
+            kept,
             fingerprints,
         })
     }
@@ -278,56 +305,45 @@ impl Update {
 
 impl Sink for Update {
     fn put(&self, file: OutFile) -> io::Result<()> {
-        let hash = fingerprint(&file.bytes);
-        if file.path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        self.bytes
-            .fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
-        self.fingerprints
+        let fingerprint = fingerprint(&file.bytes);
+        let same = self
+            .published
+            .get(&file.path)
+            .is_some_and(|p| p.fingerprint == fingerprint);
+        let mut made = self
+            .made
             .lock()
-            .map_err(|_| io::Error::other("a rendering thread failed"))?
-            .insert(file.path.clone(), hash);
-        if self.published.get(&file.path) != Some(&hash) {
-            self.changed
-                .lock()
-                .map_err(|_| io::Error::other("a rendering thread failed"))?
-                .push(file);
+            .map_err(|_| io::Error::other("a rendering thread failed"))?;
+        made.fingerprints.insert(file.path.clone(), fingerprint);
+        if !same {
+            made.changed.push(file);
         }
         Ok(())
     }
 
     fn keep(&self, path: &str) -> io::Result<()> {
-        self.leave(path)?;
-        self.kept.fetch_add(1, Ordering::Relaxed);
+        let Some(published) = self.published.get(path) else {
+            return Err(io::Error::other(format!(
+                "{path} was to be kept, but the published site does not have it"
+            )));
+        };
+        published.stays.store(KEPT, Ordering::Relaxed);
         Ok(())
     }
 
     fn keep_where(&self, which: &dyn Fn(&str) -> bool) -> io::Result<()> {
         // Left in place for another step to replace, not reused: not counted as kept.
-        for path in self.published.keys().filter(|p| which(p)) {
-            self.leave(path)?;
+        for (path, published) in &self.published {
+            if which(path) {
+                // A file kept meanwhile stays counted as kept.
+                let _ = published.stays.compare_exchange(
+                    GONE,
+                    LEFT,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                );
+            }
         }
-        Ok(())
-    }
-}
-
-impl Update {
-    /// Leaves the published file at `path` in the site as it is.
-    fn leave(&self, path: &str) -> io::Result<()> {
-        let Some(&published) = self.published.get(path) else {
-            return Err(io::Error::other(format!(
-                "{path} was to be kept, but the published site does not have it"
-            )));
-        };
-        if path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        self.bytes.fetch_add(published.len, Ordering::Relaxed);
-        self.fingerprints
-            .lock()
-            .map_err(|_| io::Error::other("a rendering thread failed"))?
-            .insert(path.to_string(), published);
         Ok(())
     }
 }
