@@ -4,10 +4,11 @@
 //! never held in memory whole.
 
 use crate::render::OutFile;
-use std::collections::{HashMap, HashSet};
+use foldhash::HashMap;
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Where built files go. Rendering and the exports put files here in parallel.
@@ -22,7 +23,7 @@ pub trait Sink: Sync {
         )))
     }
 
-    /// Keeps each published file in `paths` (see `keep`), all at once.
+    /// Keeps each published file in `paths` (see `keep`).
     fn keep_all(&self, paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
         for path in paths {
             self.keep(path)?;
@@ -91,9 +92,8 @@ pub struct Staging {
 
 /// What the published site holds: each file's path, a hash of its bytes and its length.
 /// `serve` keeps it between rebuilds to write only the files that changed (see [`Update`]).
-/// Hashed with foldhash: a rebuild after an edit looks up and adds every kept file's path,
-/// tens of thousands of them, and SipHash was most of that.
-pub type Fingerprints = HashMap<String, Fingerprint, foldhash::fast::RandomState>;
+/// The paths are the site's own, so a fast hash that does not resist chosen keys is safe.
+pub type Fingerprints = HashMap<String, Fingerprint>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -223,40 +223,64 @@ impl Drop for Staging {
 /// rewrites a few files, not the whole site.
 pub struct Update {
     output: PathBuf,
-    published: Fingerprints,
-    changed: Mutex<Vec<OutFile>>,
-    fingerprints: Mutex<Fingerprints>,
-    pages: AtomicUsize,
-    bytes: AtomicU64,
-    kept: AtomicUsize,
+    /// The published files, each marked when this build keeps it: tens of thousands are
+    /// kept after an edit, so keeping one is a lookup and a flag, with no lock.
+    published: HashMap<String, Published>,
+    made: Mutex<Made>,
+}
+
+struct Published {
+    fingerprint: Fingerprint,
+    /// `GONE` unless kept (`KEPT`) or left for a later step (`LEFT`, see `keep_where`).
+    stays: AtomicU8,
+}
+
+const GONE: u8 = 0;
+const LEFT: u8 = 1;
+const KEPT: u8 = 2;
+
+/// The files put: every one's fingerprint, and the bytes of those new or changed.
+#[derive(Default)]
+struct Made {
+    fingerprints: Fingerprints,
+    changed: Vec<OutFile>,
 }
 
 impl Update {
     /// A rebuild over `output`, which holds the files `published` describes.
     pub fn new(output: &Path, published: Fingerprints) -> Update {
-        let size = published.len();
         Update {
             output: output.to_path_buf(),
-            published,
-            changed: Mutex::new(Vec::new()),
-            // Most of the site is usually kept: room for it all from the start.
-            fingerprints: Mutex::new(Fingerprints::with_capacity_and_hasher(
-                size,
-                Default::default(),
-            )),
-            pages: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
-            kept: AtomicUsize::new(0),
+            published: published
+                .into_iter()
+                .map(|(path, fingerprint)| {
+                    let stays = AtomicU8::new(GONE);
+                    (path, Published { fingerprint, stays })
+                })
+                .collect(),
+            made: Mutex::new(Made::default()),
         }
     }
 
     /// Writes the new and changed files and removes files the site no longer has.
     pub fn apply(self) -> io::Result<Written> {
-        let changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
-        let fingerprints = self
-            .fingerprints
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner());
+        let Made {
+            mut fingerprints,
+            changed,
+        } = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        // The site is what was put, and the published files kept or left beside it.
+        let (mut kept, mut gone) = (0, Vec::new());
+        fingerprints.reserve(self.published.len());
+        for (path, published) in self.published {
+            match published.stays.into_inner() {
+                GONE if !fingerprints.contains_key(&path) => gone.push(path),
+                GONE => {}
+                stays => {
+                    kept += usize::from(stays == KEPT);
+                    fingerprints.entry(path).or_insert(published.fingerprint);
+                }
+            }
+        }
         for f in &changed {
             let path = self.output.join(&f.path);
             if let Some(folder) = path.parent() {
@@ -268,11 +292,7 @@ impl Update {
             std::fs::rename(&temporary, &path)?;
         }
         let mut removed = 0;
-        for gone in self
-            .published
-            .keys()
-            .filter(|p| !fingerprints.contains_key(*p))
-        {
+        for gone in gone {
             let path = self.output.join(gone);
             match std::fs::remove_file(&path) {
                 Ok(()) => removed += 1,
@@ -290,11 +310,11 @@ impl Update {
         }
         Ok(Written {
             files: fingerprints.len(),
-            pages: self.pages.into_inner(),
-            bytes: self.bytes.into_inner(),
+            pages: fingerprints.keys().filter(|p| p.ends_with(".html")).count(),
+            bytes: fingerprints.values().map(|f| f.len).sum(),
             changed: changed.len(),
             removed,
-            kept: self.kept.into_inner(),
+            kept,
             fingerprints,
         })
     }
@@ -302,93 +322,54 @@ impl Update {
 
 impl Sink for Update {
     fn put(&self, file: OutFile) -> io::Result<()> {
-        let hash = fingerprint(&file.bytes);
-        if file.path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        self.bytes
-            .fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
-        self.fingerprints
+        let fingerprint = fingerprint(&file.bytes);
+        let same = self
+            .published
+            .get(&file.path)
+            .is_some_and(|p| p.fingerprint == fingerprint);
+        let mut made = self
+            .made
             .lock()
-            .map_err(|_| io::Error::other("a rendering thread failed"))?
-            .insert(file.path.clone(), hash);
-        if self.published.get(&file.path) != Some(&hash) {
-            self.changed
-                .lock()
-                .map_err(|_| io::Error::other("a rendering thread failed"))?
-                .push(file);
+            .map_err(|_| io::Error::other("a rendering thread failed"))?;
+        made.fingerprints.insert(file.path.clone(), fingerprint);
+        if !same {
+            made.changed.push(file);
         }
         Ok(())
     }
 
     fn keep(&self, path: &str) -> io::Result<()> {
-        self.leave(path)?;
-        self.kept.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-
-    fn keep_all(&self, paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
-        // Looked up first, then added under one lock.
-        let mut kept = Vec::new();
-        for path in paths {
-            kept.push((path.to_string(), self.published_fingerprint(path)?));
-        }
-        self.kept.fetch_add(kept.len(), Ordering::Relaxed);
-        self.fingerprints
-            .lock()
-            .map_err(|_| io::Error::other("a rendering thread failed"))?
-            .extend(kept);
-        Ok(())
-    }
-
-    fn keep_listed(&self, paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
-        // As `keep_where`: left in place, not counted as kept.
-        let mut left = Vec::new();
-        for path in paths.filter(|p| self.published.contains_key(*p)) {
-            left.push((path.to_string(), self.published_fingerprint(path)?));
-        }
-        self.fingerprints
-            .lock()
-            .map_err(|_| io::Error::other("a rendering thread failed"))?
-            .extend(left);
-        Ok(())
-    }
-
-    fn keep_where(&self, which: &dyn Fn(&str) -> bool) -> io::Result<()> {
-        // Left in place for another step to replace, not reused: not counted as kept.
-        for path in self.published.keys().filter(|p| which(p)) {
-            self.leave(path)?;
-        }
-        Ok(())
-    }
-}
-
-impl Update {
-    /// Leaves the published file at `path` in the site as it is.
-    fn leave(&self, path: &str) -> io::Result<()> {
-        let published = self.published_fingerprint(path)?;
-        self.fingerprints
-            .lock()
-            .map_err(|_| io::Error::other("a rendering thread failed"))?
-            .insert(path.to_string(), published);
-        Ok(())
-    }
-}
-
-impl Update {
-    /// The fingerprint of the published file at `path`, which is to stay in the site as it
-    /// is (counted as such).
-    fn published_fingerprint(&self, path: &str) -> io::Result<Fingerprint> {
-        let Some(&published) = self.published.get(path) else {
+        let Some(published) = self.published.get(path) else {
             return Err(io::Error::other(format!(
                 "{path} was to be kept, but the published site does not have it"
             )));
         };
-        if path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
+        published.stays.store(KEPT, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn keep_listed(&self, paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
+        for published in paths.filter_map(|path| self.published.get(path)) {
+            published.leave();
         }
-        self.bytes.fetch_add(published.len, Ordering::Relaxed);
-        Ok(published)
+        Ok(())
+    }
+
+    fn keep_where(&self, which: &dyn Fn(&str) -> bool) -> io::Result<()> {
+        for (_, published) in self.published.iter().filter(|(path, _)| which(path)) {
+            published.leave();
+        }
+        Ok(())
+    }
+}
+
+impl Published {
+    /// Left in place for another step to replace, not reused: not counted as kept (and a
+    /// file kept meanwhile stays counted as kept).
+    fn leave(&self) {
+        let _ = self
+            .stays
+            .compare_exchange(GONE, LEFT, Ordering::Relaxed, Ordering::Relaxed);
     }
 }
 
@@ -421,4 +402,137 @@ fn sibling(output: &Path, what: &str) -> PathBuf {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.{what}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, bytes: &str) -> OutFile {
+        OutFile {
+            path: path.to_string(),
+            bytes: bytes.as_bytes().to_vec(),
+        }
+    }
+
+    /// A full build of `files` into `output`, returning what it published.
+    fn build(output: &Path, files: &[(&str, &str)]) -> Written {
+        let staging = Staging::new(output).unwrap();
+        for (path, bytes) in files {
+            staging.put(file(path, bytes)).unwrap();
+        }
+        staging.commit().unwrap()
+    }
+
+    #[test]
+    fn a_full_build_counts_and_fingerprints_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let written = build(
+            &output,
+            &[
+                ("index.html", "home"),
+                ("a/index.html", "a"),
+                ("style.css", "css!"),
+            ],
+        );
+        assert_eq!(
+            (written.files, written.pages, written.bytes),
+            (3, 2, 4 + 1 + 4)
+        );
+        assert_eq!((written.changed, written.removed, written.kept), (3, 0, 0));
+        assert_eq!(written.fingerprints.len(), 3);
+        assert_eq!(written.fingerprints["a/index.html"], fingerprint(b"a"));
+        assert_eq!(std::fs::read(output.join("a/index.html")).unwrap(), b"a");
+        assert!(Staging::new(&output).unwrap().keep("a/index.html").is_err());
+        assert!(Staging::new(&output)
+            .unwrap()
+            .keep_where(&|_| true)
+            .is_err());
+    }
+
+    #[test]
+    fn an_update_writes_what_changed_keeps_what_it_is_told_and_removes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let published = build(
+            &output,
+            &[
+                ("kept/index.html", "kept page"),
+                ("same/index.html", "same page"),
+                ("changed/index.html", "old page"),
+                ("left.json", "left"),
+                ("listed.ics", "listed"),
+                ("gone/index.html", "gone page"),
+                ("gone.csv", "gone"),
+            ],
+        )
+        .fingerprints;
+        let update = Update::new(&output, published);
+        update.keep("kept/index.html").unwrap();
+        update.keep_where(&|path| path.ends_with(".json")).unwrap();
+        // Listed paths the site does not have are passed over.
+        let mut listed = ["listed.ics", "never-published.ics"].into_iter();
+        update.keep_listed(&mut listed).unwrap();
+        update.put(file("same/index.html", "same page")).unwrap();
+        update.put(file("changed/index.html", "new page!")).unwrap();
+        update.put(file("new/index.html", "new")).unwrap();
+        update.put(file("new.txt", "txt")).unwrap();
+        let written = update.apply().unwrap();
+
+        // Kept and left files count as in the site, and only kept ones as kept.
+        assert_eq!((written.files, written.pages), (7, 4));
+        assert_eq!(written.bytes, 9 + 9 + 9 + 4 + 6 + 3 + 3);
+        assert_eq!((written.changed, written.removed, written.kept), (3, 2, 1));
+        let mut paths: Vec<&str> = written.fingerprints.keys().map(String::as_str).collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "changed/index.html",
+                "kept/index.html",
+                "left.json",
+                "listed.ics",
+                "new.txt",
+                "new/index.html",
+                "same/index.html"
+            ]
+        );
+        assert_eq!(
+            written.fingerprints["changed/index.html"],
+            fingerprint(b"new page!")
+        );
+        assert_eq!(
+            written.fingerprints["kept/index.html"],
+            fingerprint(b"kept page")
+        );
+        let read = |p: &str| std::fs::read_to_string(output.join(p)).ok();
+        assert_eq!(read("changed/index.html").as_deref(), Some("new page!"));
+        assert_eq!(read("new/index.html").as_deref(), Some("new"));
+        assert_eq!(read("kept/index.html").as_deref(), Some("kept page"));
+        assert_eq!(read("left.json").as_deref(), Some("left"));
+        assert_eq!(read("listed.ics").as_deref(), Some("listed"));
+        // Neither put nor kept: removed, with the folder it leaves empty.
+        assert_eq!(read("gone/index.html"), None);
+        assert_eq!(read("gone.csv"), None);
+        assert!(!output.join("gone").exists());
+    }
+
+    #[test]
+    fn an_update_cannot_keep_what_was_never_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let published = build(&output, &[("index.html", "home")]).fingerprints;
+        let update = Update::new(&output, published);
+        let error = update.keep("nowhere/index.html").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "nowhere/index.html was to be kept, but the published site does not have it"
+        );
+        // Nothing put or kept: the site is emptied, as a build of nothing would leave it.
+        let written = update.apply().unwrap();
+        assert_eq!((written.files, written.pages, written.bytes), (0, 0, 0));
+        assert_eq!((written.changed, written.removed, written.kept), (0, 1, 0));
+        assert!(!output.join("index.html").exists());
+    }
 }
