@@ -111,7 +111,7 @@ pub fn compute(dir: &Directory) -> Coverage {
         if a.data.status != Status::Running {
             continue;
         }
-        for s in &a.sessions {
+        for s in a.sessions.iter() {
             if s.until.is_some_and(|u| u < dir.today) {
                 continue;
             }

@@ -122,14 +122,14 @@ pub fn activity_lines(dir: &Directory, a: &Activity) -> Vec<Line> {
     }
     let support = v.term(VocabKind::SupportType, &a.data.support);
     out.push(line(support.easy_read.clone(), &support.picture));
-    for s in &a.sessions {
+    for s in a.sessions.iter() {
         out.push(line(
             format!("It is on {}, {}.", s.pattern_words(), time_range(s)),
             "📅",
         ));
     }
     let mut places: Vec<String> = Vec::new();
-    for s in &a.sessions {
+    for s in a.sessions.iter() {
         let words = match (&s.venue, s.online) {
             (Some(id), _) => match dir.venue(id) {
                 Some(venue) => format!(
@@ -207,7 +207,7 @@ pub fn activity_lines(dir: &Directory, a: &Activity) -> Vec<Line> {
     }
     // Access at the venues it uses, once each.
     let mut access: Vec<String> = Vec::new();
-    for s in &a.sessions {
+    for s in a.sessions.iter() {
         if let Some(venue) = s.venue.as_deref().and_then(|id| dir.venue(id)) {
             for id in &venue.access {
                 if !access.contains(id) {

@@ -335,7 +335,7 @@ impl<'a> Deriver<'a> {
         let today = self.today();
         let until = today.checked_add(Span::new().days(days)).unwrap_or(today);
         let mut out = Vec::new();
-        for s in &a.sessions {
+        for s in a.sessions.iter() {
             for o in s.occurrences(today, until) {
                 if let Some(alert) = self.alert(a, s, &o) {
                     out.push(alert);
@@ -401,7 +401,7 @@ impl<'a> Deriver<'a> {
 
     fn places(&self, a: &Activity) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for s in &a.sessions {
+        for s in a.sessions.iter() {
             let p = self.place_words(s.venue.as_deref(), s.online);
             if !out.contains(&p) {
                 out.push(p);
@@ -1754,7 +1754,7 @@ fn name_ranks(dir: &Directory) -> Vec<usize> {
 fn venue_activities(dir: &Directory) -> Vec<Vec<usize>> {
     let mut out = vec![Vec::new(); dir.venues.len()];
     for (i, a) in dir.activities.iter().enumerate() {
-        for s in &a.sessions {
+        for s in a.sessions.iter() {
             if let Some(&v) = s.venue.as_deref().and_then(|v| dir.venue_index.get(v)) {
                 if out[v].last() != Some(&i) {
                     out[v].push(i);
@@ -1801,7 +1801,7 @@ fn facet_memberships(dir: &Directory) -> Facets {
             add(VocabKind::WhoFor, w, i);
         }
         add(VocabKind::SupportType, &a.data.support, i);
-        for s in &a.sessions {
+        for s in a.sessions.iter() {
             if let Some(v) = s.venue.as_deref().and_then(|v| dir.venue(v)) {
                 add(VocabKind::Area, &v.data.area, i);
                 for x in &v.access {

@@ -482,6 +482,7 @@ fixtures! {
 
     several_mistakes_in_one_file => "several-mistakes-in-one-file";
     duplicate_activity_id_explicit => "duplicate-activity-id-explicit";
+    duplicate_activity_id_same_file => "duplicate-activity-id-same-file";
     activity_id_looks_like_a_page_number => "activity-id-looks-like-a-page-number";
     non_utf8_after_multibyte => "non-utf8-after-multibyte";
     yaml_unclosed_quote => "yaml-unclosed-quote";

@@ -174,7 +174,7 @@ fn the_sample_directory_is_as_big_as_promised() {
     let changes: usize = d
         .activities
         .iter()
-        .flat_map(|a| &a.sessions)
+        .flat_map(|a| a.sessions.iter())
         .map(|s| s.changes.len())
         .sum();
     assert!(changes >= 5, "some cancellations and changes: {changes}");

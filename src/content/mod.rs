@@ -115,6 +115,8 @@ impl Vocabulary {
 pub struct Provider {
     pub id: String,
     pub file: String,
+    /// The provider's fields; its activities are in `Directory::activities` (see
+    /// `activities`), and `data.activities` is empty.
     pub data: ProviderFile,
     pub description_md: String,
     pub reviewed: Date,
@@ -128,7 +130,7 @@ pub struct Activity {
     /// Index into `Directory::providers`.
     pub provider: usize,
     pub data: ActivityFile,
-    pub sessions: Vec<Session>,
+    pub sessions: std::sync::Arc<[Session]>,
     /// Where the activity starts in its provider's file, for messages about it.
     pub field: String,
     /// Its provider file's field positions, read only if a message needs them.

@@ -200,33 +200,40 @@ fn validate_semantics(
     // messages and the directory are the same as checking one file after another.
     let checked = c.providers(&raw.providers, today, &venue_index, memo);
     let mut providers = Vec::new();
-    let mut activities = Vec::new();
-    let mut activity_ids: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for (pi, (p, checked)) in raw.providers.into_iter().zip(checked).enumerate() {
-        // Kept results are shared with the memo, so they are copied out of it.
-        let checked = Arc::unwrap_or_clone(checked);
-        c.diags.extend(checked.diags);
+    let mut activities: Vec<Activity> = Vec::new();
+    // Each activity id's first activity, by index into `activities`.
+    let mut activity_ids: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
+    for (pi, (mut p, checked)) in raw.providers.into_iter().zip(checked).enumerate() {
+        // Kept results are shared with the memo: what the directory holds is copied out
+        // (the sessions are shared), and the activities' data moves out of the provider's.
+        c.diags.extend(checked.diags.iter().cloned());
         let mut indexes = Vec::new();
-        for (a, data) in checked.activities.into_iter().zip(&p.data.activities) {
-            c.diags.extend(a.id_diags);
-            if let Some((other_file, other_path)) = activity_ids.get(&a.id) {
-                let id = &a.id;
+        let files = std::mem::take(&mut p.data.activities);
+        for (a, data) in checked.activities.iter().zip(files) {
+            c.diags.extend(a.id_diags.iter().cloned());
+            if let Some(&other) = activity_ids.get(&a.id) {
+                let (id, other) = (&a.id, &activities[other]);
+                let other_file = match providers.get(other.provider) {
+                    Some(Provider { file, .. }) => file,
+                    None => &p.file,
+                };
+                let other_path = &other.field;
                 c.diags.push(
                     id_error(&p, &a.id_at, format!("the activity id \"{id}\" is already used by {other_file} ({other_path}), so both would have the address /activities/{id}/"))
                         .help("give one of them a different `id:`"),
                 );
             } else {
-                activity_ids.insert(a.id.clone(), (p.file.clone(), a.path.clone()));
+                activity_ids.insert(a.id.clone(), activities.len());
             }
-            c.diags.extend(a.diags);
+            c.diags.extend(a.diags.iter().cloned());
             indexes.push(activities.len());
             activities.push(Activity {
-                id: a.id,
+                id: a.id.clone(),
                 provider: pi,
-                data: data.clone(),
-                sessions: a.sessions,
+                data,
+                sessions: a.sessions.clone(),
                 positions: p.positions.clone(),
-                field: a.path,
+                field: a.path.clone(),
             });
         }
         providers.push(Provider {
@@ -313,7 +320,7 @@ struct ActivityChecked {
     id_diags: Vec<Diagnostic>,
     /// The rest of the activity's problems.
     diags: Vec<Diagnostic>,
-    sessions: Vec<Session>,
+    sessions: Arc<[Session]>,
 }
 
 /// An error about an activity's id, at `id_at`.
@@ -493,7 +500,7 @@ impl Checker<'_> {
                 id_at,
                 id_diags,
                 diags: self.take_diags(),
-                sessions,
+                sessions: sessions.into(),
                 path,
             });
         }

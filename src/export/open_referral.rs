@@ -303,7 +303,7 @@ impl<'a> Exporter<'a> {
     /// The venues an activity meets at, in first-use order.
     fn venues_of(a: &Activity) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        for s in &a.sessions {
+        for s in a.sessions.iter() {
             if let Some(v) = s.venue.as_deref() {
                 if !out.contains(&v) {
                     out.push(v);

@@ -20,7 +20,7 @@ struct Entry<'a> {
 
 fn places(dir: &Directory, a: &Activity) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for s in &a.sessions {
+    for s in a.sessions.iter() {
         let p = match s.venue.as_deref().and_then(|v| dir.venue(v)) {
             Some(v) => format!("{}, {}", v.data.name, v.data.postcode),
             None if s.online => "Online".into(),

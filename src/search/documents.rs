@@ -113,7 +113,7 @@ pub fn documents(dir: &Directory) -> Vec<SearchDoc> {
                 .unwrap_or_default(),
         ));
         let mut places: Vec<String> = Vec::new();
-        for s in &a.sessions {
+        for s in a.sessions.iter() {
             let day = s.day.id();
             facets.push(("day", day.into()));
             let mut parts = Vec::new();

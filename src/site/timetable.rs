@@ -60,7 +60,7 @@ impl Deriver<'_> {
         for (w, week) in weeks.iter_mut().enumerate() {
             if a.data.status == Status::Running {
                 let (monday, sunday) = self.week(w);
-                for s in &a.sessions {
+                for s in a.sessions.iter() {
                     for o in s.occurrences(monday, sunday) {
                         let entry = TimetableEntry {
                             start: o.start.to_string(),
