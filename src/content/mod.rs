@@ -35,7 +35,7 @@ pub struct Directory {
     /// The date the build treats as today.
     pub today: Date,
     /// Venue id → index into `venues`.
-    pub venue_index: HashMap<String, usize>,
+    pub venue_index: foldhash::HashMap<String, usize>,
 }
 
 /// The five vocabularies a council defines, plus words Easy Read should avoid.

@@ -160,7 +160,7 @@ fn validate_semantics(
         raw.pages.iter().map(|f| (&f.id, &f.file)),
     );
 
-    let venue_index: HashMap<String, usize> = raw
+    let venue_index: foldhash::HashMap<String, usize> = raw
         .venues
         .iter()
         .enumerate()
@@ -403,7 +403,7 @@ impl Checker<'_> {
         &mut self,
         providers: &[Loaded<ProviderFile>],
         today: Date,
-        venues: &HashMap<String, usize>,
+        venues: &foldhash::HashMap<String, usize>,
         memo: &mut CheckMemo,
     ) -> Vec<Arc<ProviderChecked>> {
         let kept = &*memo;
@@ -448,7 +448,7 @@ impl Checker<'_> {
         &mut self,
         p: &Loaded<ProviderFile>,
         today: Date,
-        venues: &HashMap<String, usize>,
+        venues: &foldhash::HashMap<String, usize>,
     ) -> ProviderChecked {
         self.named_pictures.clear();
         let reviewed = self.date(p, "reviewed", &p.data.reviewed);
@@ -731,7 +731,7 @@ impl Checker<'_> {
         f: &Loaded<T>,
         path: &str,
         id: &str,
-        venues: &HashMap<String, usize>,
+        venues: &foldhash::HashMap<String, usize>,
     ) {
         if venues.contains_key(id) || self.unreadable.contains(&format!("venues/{id}")) {
             return;
@@ -776,7 +776,7 @@ impl Checker<'_> {
         p: &Loaded<super::model::ProviderFile>,
         path: &str,
         a: &super::model::ActivityFile,
-        venues: &HashMap<String, usize>,
+        venues: &foldhash::HashMap<String, usize>,
     ) -> Vec<Session> {
         for (i, id) in a.categories.iter().enumerate() {
             self.term(
@@ -936,7 +936,7 @@ impl Checker<'_> {
         p: &Loaded<super::model::ProviderFile>,
         path: &str,
         s: &super::model::SessionFile,
-        venues: &HashMap<String, usize>,
+        venues: &foldhash::HashMap<String, usize>,
     ) -> Option<Session> {
         match (&s.venue, s.online) {
             (Some(v), _) => self.venue_ref(p, &field(path, "venue"), v, venues),
@@ -1180,7 +1180,7 @@ impl Checker<'_> {
         &mut self,
         cp: &Loaded<super::model::ChangingPlaceFile>,
         venues: &[Loaded<super::model::VenueFile>],
-        venue_index: &HashMap<String, usize>,
+        venue_index: &foldhash::HashMap<String, usize>,
     ) -> ChangingPlace {
         let d = &cp.data;
         let venue = d.venue.as_ref().and_then(|id| {
