@@ -295,7 +295,7 @@ fn providers_csv_lists_every_provider() {
     assert_eq!(rows.len(), b.dir.providers.len());
     for (row, p) in rows.iter().zip(&b.dir.providers) {
         assert_eq!(row["provider"], p.data.name);
-        assert_eq!(row["activities"], p.activities.len().to_string());
+        assert_eq!(row["activities"], p.data.activities.len().to_string());
         assert_eq!(row["phone"], p.data.phone.clone().unwrap_or_default());
     }
 }

@@ -115,8 +115,6 @@ impl Vocabulary {
 pub struct Provider {
     pub id: String,
     pub file: String,
-    /// The provider's fields; its activities are in `Directory::activities` (see
-    /// `activities`), and `data.activities` is empty.
     pub data: ProviderFile,
     pub description_md: String,
     pub reviewed: Date,
@@ -129,7 +127,7 @@ pub struct Activity {
     pub id: String,
     /// Index into `Directory::providers`.
     pub provider: usize,
-    pub data: ActivityFile,
+    pub data: std::sync::Arc<ActivityFile>,
     pub sessions: std::sync::Arc<[Session]>,
     /// Where the activity starts in its provider's file, for messages about it.
     pub field: String,

@@ -114,7 +114,7 @@ pub struct ProviderFile {
     #[schemars(pattern(DATE_PATTERN))]
     pub reviewed: String,
     /// What the provider runs.
-    pub activities: Vec<ActivityFile>,
+    pub activities: Vec<std::sync::Arc<ActivityFile>>,
 }
 
 /// One activity a provider runs.

@@ -203,13 +203,12 @@ fn validate_semantics(
     let mut activities: Vec<Activity> = Vec::new();
     // Each activity id's first activity, by index into `activities`.
     let mut activity_ids: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
-    for (pi, (mut p, checked)) in raw.providers.into_iter().zip(checked).enumerate() {
-        // Kept results are shared with the memo: what the directory holds is copied out
-        // (the sessions are shared), and the activities' data moves out of the provider's.
+    for (pi, (p, checked)) in raw.providers.into_iter().zip(checked).enumerate() {
+        // Kept results are shared with the memo, and each activity's data with the file's:
+        // the directory shares them too rather than copying.
         c.diags.extend(checked.diags.iter().cloned());
         let mut indexes = Vec::new();
-        let files = std::mem::take(&mut p.data.activities);
-        for (a, data) in checked.activities.iter().zip(files) {
+        for (a, data) in checked.activities.iter().zip(&p.data.activities) {
             c.diags.extend(a.id_diags.iter().cloned());
             if let Some(&other) = activity_ids.get(&a.id) {
                 let (id, other) = (&a.id, &activities[other]);
@@ -230,7 +229,7 @@ fn validate_semantics(
             activities.push(Activity {
                 id: a.id.clone(),
                 provider: pi,
-                data,
+                data: data.clone(),
                 sessions: a.sessions.clone(),
                 positions: p.positions.clone(),
                 field: a.path.clone(),

@@ -196,7 +196,7 @@ pub fn import(
             .iter_mut()
             .find(|a| a.id.as_deref() == Some(activity_id.as_str()))
         {
-            a.sessions.push(session);
+            std::sync::Arc::make_mut(a).sessions.push(session);
             continue;
         }
         let summary = opt(get("activity_summary")).unwrap_or_else(|| activity_name.clone());
@@ -262,7 +262,7 @@ pub fn import(
                 }
             }
         };
-        entry.0.activities.push(ActivityFile {
+        entry.0.activities.push(std::sync::Arc::new(ActivityFile {
             id: Some(activity_id),
             name: activity_name,
             summary,
@@ -281,7 +281,7 @@ pub fn import(
             easy_read: Vec::new(),
             photos: Vec::new(),
             sessions: vec![session],
-        });
+        }));
     }
     if !errors.is_empty() {
         return Err(errors.join("\n"));

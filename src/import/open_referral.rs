@@ -349,10 +349,10 @@ fn service(f: &Found, source: &str, mapper: &Mapper, today: Date, draft: &mut Dr
         // The same service in several files: keep the fuller one (a list page has no
         // schedules).
         if existing.sessions.len() <= activity.sessions.len() {
-            *existing = activity;
+            *existing = std::sync::Arc::new(activity);
         }
     } else {
-        entry.0.activities.push(activity);
+        entry.0.activities.push(std::sync::Arc::new(activity));
     }
 }
 
