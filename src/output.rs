@@ -91,9 +91,36 @@ pub struct Staging {
 }
 
 /// What the published site holds: each file's path, a hash of its bytes and its length.
-/// `serve` keeps it between rebuilds to write only the files that changed (see [`Update`]).
-/// The paths are the site's own, so a fast hash that does not resist chosen keys is safe.
-pub type Fingerprints = HashMap<String, Fingerprint>;
+/// `serve` keeps it between rebuilds to write only the files that changed (see [`Update`]),
+/// which marks in it the files a rebuild keeps: the next rebuild takes it over as it is,
+/// with no copy. The paths are the site's own, so a fast hash that does not resist chosen
+/// keys is safe.
+#[derive(Debug, Default, Clone)]
+pub struct Fingerprints(HashMap<String, Published>);
+
+impl Fingerprints {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The fingerprint of the file at `path`, if the site has it.
+    pub fn get(&self, path: &str) -> Option<Fingerprint> {
+        self.0.get(path).map(|p| p.fingerprint)
+    }
+
+    /// Every file's path, in no order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    fn insert(&mut self, path: String, fingerprint: Fingerprint) {
+        self.0.insert(path, Published::new(fingerprint));
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -225,14 +252,32 @@ pub struct Update {
     output: PathBuf,
     /// The published files, each marked when this build keeps it: tens of thousands are
     /// kept after an edit, so keeping one is a lookup and a flag, with no lock.
-    published: HashMap<String, Published>,
+    published: Fingerprints,
     made: Mutex<Made>,
 }
 
-struct Published {
+/// A published file, and whether the update under way keeps it.
+#[derive(Debug)]
+pub struct Published {
     fingerprint: Fingerprint,
-    /// `GONE` unless kept (`KEPT`) or left for a later step (`LEFT`, see `keep_where`).
+    /// `GONE` unless kept (`KEPT`) or left for a later step (`LEFT`, see `keep_where`);
+    /// always `GONE` between updates.
     stays: AtomicU8,
+}
+
+impl Published {
+    fn new(fingerprint: Fingerprint) -> Published {
+        Published {
+            fingerprint,
+            stays: AtomicU8::new(GONE),
+        }
+    }
+}
+
+impl Clone for Published {
+    fn clone(&self) -> Published {
+        Published::new(self.fingerprint)
+    }
 }
 
 const GONE: u8 = 0;
@@ -242,7 +287,7 @@ const KEPT: u8 = 2;
 /// The files put: every one's fingerprint, and the bytes of those new or changed.
 #[derive(Default)]
 struct Made {
-    fingerprints: Fingerprints,
+    fingerprints: HashMap<String, Fingerprint>,
     changed: Vec<OutFile>,
 }
 
@@ -251,13 +296,7 @@ impl Update {
     pub fn new(output: &Path, published: Fingerprints) -> Update {
         Update {
             output: output.to_path_buf(),
-            published: published
-                .into_iter()
-                .map(|(path, fingerprint)| {
-                    let stays = AtomicU8::new(GONE);
-                    (path, Published { fingerprint, stays })
-                })
-                .collect(),
+            published,
             made: Mutex::new(Made::default()),
         }
     }
@@ -265,21 +304,26 @@ impl Update {
     /// Writes the new and changed files and removes files the site no longer has.
     pub fn apply(self) -> io::Result<Written> {
         let Made {
-            mut fingerprints,
+            fingerprints: put,
             changed,
         } = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
-        // The site is what was put, and the published files kept or left beside it.
+        // The site is the published files kept or left, and what was put (which wins over
+        // a file both kept and put). The marks are cleared for the next update.
         let (mut kept, mut gone) = (0, Vec::new());
-        fingerprints.reserve(self.published.len());
-        for (path, published) in self.published {
-            match published.stays.into_inner() {
-                GONE if !fingerprints.contains_key(&path) => gone.push(path),
-                GONE => {}
-                stays => {
-                    kept += usize::from(stays == KEPT);
-                    fingerprints.entry(path).or_insert(published.fingerprint);
+        let mut fingerprints = self.published;
+        fingerprints.0.retain(|path, published| {
+            match std::mem::replace(published.stays.get_mut(), GONE) {
+                GONE if !put.contains_key(path) => {
+                    gone.push(path.clone());
+                    return false;
                 }
+                KEPT => kept += 1,
+                _ => {}
             }
+            true
+        });
+        for (path, fingerprint) in put {
+            fingerprints.insert(path, fingerprint);
         }
         for f in &changed {
             let path = self.output.join(&f.path);
@@ -310,8 +354,11 @@ impl Update {
         }
         Ok(Written {
             files: fingerprints.len(),
-            pages: fingerprints.keys().filter(|p| p.ends_with(".html")).count(),
-            bytes: fingerprints.values().map(|f| f.len).sum(),
+            pages: fingerprints
+                .paths()
+                .filter(|p| p.ends_with(".html"))
+                .count(),
+            bytes: fingerprints.0.values().map(|p| p.fingerprint.len).sum(),
             changed: changed.len(),
             removed,
             kept,
@@ -325,6 +372,7 @@ impl Sink for Update {
         let fingerprint = fingerprint(&file.bytes);
         let same = self
             .published
+            .0
             .get(&file.path)
             .is_some_and(|p| p.fingerprint == fingerprint);
         let mut made = self
@@ -339,7 +387,7 @@ impl Sink for Update {
     }
 
     fn keep(&self, path: &str) -> io::Result<()> {
-        let Some(published) = self.published.get(path) else {
+        let Some(published) = self.published.0.get(path) else {
             return Err(io::Error::other(format!(
                 "{path} was to be kept, but the published site does not have it"
             )));
@@ -349,14 +397,14 @@ impl Sink for Update {
     }
 
     fn keep_listed(&self, paths: &mut dyn Iterator<Item = &str>) -> io::Result<()> {
-        for published in paths.filter_map(|path| self.published.get(path)) {
+        for published in paths.filter_map(|path| self.published.0.get(path)) {
             published.leave();
         }
         Ok(())
     }
 
     fn keep_where(&self, which: &dyn Fn(&str) -> bool) -> io::Result<()> {
-        for (_, published) in self.published.iter().filter(|(path, _)| which(path)) {
+        for (_, published) in self.published.0.iter().filter(|(path, _)| which(path)) {
             published.leave();
         }
         Ok(())
@@ -442,7 +490,10 @@ mod tests {
         );
         assert_eq!((written.changed, written.removed, written.kept), (3, 0, 0));
         assert_eq!(written.fingerprints.len(), 3);
-        assert_eq!(written.fingerprints["a/index.html"], fingerprint(b"a"));
+        assert_eq!(
+            written.fingerprints.get("a/index.html").unwrap(),
+            fingerprint(b"a")
+        );
         assert_eq!(std::fs::read(output.join("a/index.html")).unwrap(), b"a");
         assert!(Staging::new(&output).unwrap().keep("a/index.html").is_err());
         assert!(Staging::new(&output)
@@ -484,7 +535,7 @@ mod tests {
         assert_eq!((written.files, written.pages), (7, 4));
         assert_eq!(written.bytes, 9 + 9 + 9 + 4 + 6 + 3 + 3);
         assert_eq!((written.changed, written.removed, written.kept), (3, 2, 1));
-        let mut paths: Vec<&str> = written.fingerprints.keys().map(String::as_str).collect();
+        let mut paths: Vec<&str> = written.fingerprints.paths().collect();
         paths.sort();
         assert_eq!(
             paths,
@@ -499,11 +550,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            written.fingerprints["changed/index.html"],
+            written.fingerprints.get("changed/index.html").unwrap(),
             fingerprint(b"new page!")
         );
         assert_eq!(
-            written.fingerprints["kept/index.html"],
+            written.fingerprints.get("kept/index.html").unwrap(),
             fingerprint(b"kept page")
         );
         let read = |p: &str| std::fs::read_to_string(output.join(p)).ok();
@@ -516,6 +567,19 @@ mod tests {
         assert_eq!(read("gone/index.html"), None);
         assert_eq!(read("gone.csv"), None);
         assert!(!output.join("gone").exists());
+
+        // The next update starts from what this one published, with nothing marked kept:
+        // what it does not keep or put goes.
+        let update = Update::new(&output, written.fingerprints);
+        update.keep("kept/index.html").unwrap();
+        let written = update.apply().unwrap();
+        assert_eq!((written.files, written.kept, written.removed), (1, 1, 6));
+        assert_eq!(
+            written.fingerprints.paths().collect::<Vec<_>>(),
+            ["kept/index.html"]
+        );
+        assert_eq!(read("kept/index.html").as_deref(), Some("kept page"));
+        assert_eq!(read("new/index.html"), None);
     }
 
     #[test]
