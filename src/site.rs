@@ -613,9 +613,8 @@ impl<'a> Deriver<'a> {
         self.page(meta, "home.html", ctx)
     }
 
-    /// The picture-link sections shared by the home page and the browse hubs.
-    /// The sections of the home page and hubs, made once: four pages show them, and the
-    /// counts take a pass over every activity.
+    /// The picture-link sections shared by the home page, the browse hubs, search and the
+    /// page not found, made once: the counts take a pass over every activity.
     fn hub_sections(&self) -> Vec<HubSection> {
         self.hub_sections
             .get_or_init(|| self.make_hub_sections())
@@ -1405,8 +1404,6 @@ impl<'a> Deriver<'a> {
         )
     }
 
-    /// "What's on this week": Monday to Sunday of the week holding today.
-    /// "What's on this week" (`weeks_ahead` 0) or "What's on next week" (1): Monday to Sunday.
     fn text_page(&self, index: usize) -> PageSpec {
         let p = &self.dir.pages[index];
         let lines: Vec<EasyLine> = p
@@ -1615,7 +1612,6 @@ struct WhenFilter {
     test: WhenTest,
 }
 
-/// The folder of browse pages for each vocabulary.
 /// The file of the page at `path` (a folder's page is its `index.html`).
 fn file_of(path: &str) -> String {
     if path.is_empty() || path.ends_with('/') {
@@ -1625,6 +1621,7 @@ fn file_of(path: &str) -> String {
     }
 }
 
+/// The folder of browse pages for each vocabulary.
 pub fn browse_folder(kind: VocabKind) -> &'static str {
     match kind {
         VocabKind::Category => "what",

@@ -86,6 +86,8 @@ impl Deriver<'_> {
         ActivityWeeks { weeks, keys }
     }
 
+    /// "What's on this week" (`weeks_ahead` 0) or "What's on next week" (1): Monday to
+    /// Sunday, each activity's sessions taken from its part (see `activity_weeks`).
     pub(super) fn week_timetable(&self, weeks_ahead: usize) -> PageSpec {
         let today = self.today();
         let (monday, sunday) = self.week(weeks_ahead);
