@@ -132,25 +132,21 @@ pub fn render_into(
     timings.add("cards", stage.elapsed());
     let stage = std::time::Instant::now();
     // Pages every build derives are kept when their key is unchanged (see `incremental`).
-    let keyed = plan.same_context || next.is_recording();
-    let card_keys: Vec<u64> = if keyed {
-        card_html
-            .par_iter()
-            .map(|h| xxhash_rust::xxh3::xxh3_64(h.as_bytes()))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    if keyed {
+    if plan.same_context || next.is_recording() {
         let last_page: Option<Box<crate::site::LastPage>> = plan
             .same_context
             .then(|| Box::new(|path: &str, key| last.page_pictures(path, key)) as Box<_>);
         deriver.key_pages(crate::site::PageKeys {
-            cards: card_keys.clone(),
+            cards: card_html
+                .par_iter()
+                .map(|h| xxhash_rust::xxh3::xxh3_64(h.as_bytes()))
+                .collect(),
             last: last_page,
         });
     }
     let deriver = deriver;
+    // Each card's key when pages are keyed, which those every build derives hold too.
+    let card_keys = deriver.card_keys();
     let mut page_paths = Vec::new();
     let jobs = keep_unchanged_listings(
         deriver.jobs(),
@@ -223,8 +219,9 @@ pub fn render_into(
                     }
                     let json_ld =
                         crate::export::json_ld::for_page_indexed(dir, &page.path, &activity_index);
-                    if keyed && !own && known.is_none() {
-                        if let Some(key) = key_of(&mut page, &json_ld, &card_keys) {
+                    let keyed = card_keys.filter(|_| !own && known.is_none());
+                    if let Some(card_keys) = keyed {
+                        if let Some(key) = key_of(&mut page, &json_ld, card_keys) {
                             next.page_key(&page.path, key, Vec::new());
                             if plan.same_context && last.same_page(&page.path, key) {
                                 return sink.keep(&page.path).err().map(RenderError::Write);

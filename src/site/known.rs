@@ -38,7 +38,7 @@ impl<'a> Deriver<'a> {
     }
 
     /// The key of each activity's card, when pages are keyed.
-    pub(super) fn card_keys(&self) -> Option<&[u64]> {
+    pub fn card_keys(&self) -> Option<&[u64]> {
         self.page_keys.as_ref().map(|k| k.cards.as_slice())
     }
 
