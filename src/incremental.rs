@@ -335,11 +335,6 @@ impl Memo {
         self.later.iter().map(String::as_str)
     }
 
-    /// The files made after the pages.
-    pub fn later_paths(&self) -> Vec<String> {
-        self.later.iter().cloned().collect()
-    }
-
     /// The files made after the pages are now `paths`.
     pub fn set_later(&mut self, paths: Vec<String>) {
         self.later = paths.into_iter().collect();

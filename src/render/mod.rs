@@ -293,7 +293,7 @@ pub fn render_into(
             next.own_exports(dir, listings.noted(), kept);
             sink.keep_listed(&mut last.later_files())?;
             // Still published until the files made after these pages replace them.
-            next.later(last.later_paths());
+            next.later(last.later_files().map(String::from).collect());
             return Ok((started.elapsed(), None));
         }
         let lists = crate::output::Noting::new(sink);
