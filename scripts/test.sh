@@ -2,7 +2,8 @@
 # Runs every test Signpost has: formatting, lints, unit and integration tests (including
 # printing with Chromium and the search page script under Node), then the browser suites
 # (axe, Nu HTML Checker, reflow, keyboard, no-JavaScript, Lighthouse, screenshots; and the
-# carers' shortlist with JavaScript on and off) against the sample site in Debian's chromium.
+# carers' shortlist with JavaScript on and off) against the sample site in Debian's chromium,
+# and axe, the Nu checker and reflow on a generated directory's week split by day.
 # Installs what the tests need when it is missing, so it works on a clean machine:
 # rustfmt and clippy (rustup); chromium, poppler-utils, a Java runtime and Node.js (apt);
 # the browser suites' npm packages (npm ci from their lock files). It never downloads a browser.
@@ -60,3 +61,18 @@ started=$(date +%s)
 )
 echo "== browser suite passed in $(($(date +%s) - started)) s; screenshots: $work/screenshots"
 rm -rf "$work/site"
+
+# A week too long for one page gets a page for each day; the sample's weeks fit on one, so
+# those pages are checked on a generated directory. Only they (and the home page) are kept:
+# every other kind of page is the sample's, checked above.
+echo "== browser checks of a week split by day (a generated directory of 300 activities)"
+cargo run -q -- synthetic 300 --seed 7 --output "$work/big-content"
+cargo run -q -- build --today 2026-11-27 --content "$work/big-content" --output "$work/big" 2>/dev/null
+find "$work/big" -name '*.html' ! -path "$work/big/this-week/*" ! -path "$work/big/next-week/*" \
+  ! -path "$work/big/index.html" -delete
+(
+  cd "$browser_dir"
+  SIGNPOST_SITE="$work/big" CHROME_PATH=/usr/bin/chromium node --test --test-concurrency=1 \
+    --test-name-pattern='axe|Nu HTML|reflows|200%' axe.test.mjs pages.test.mjs
+)
+rm -rf "$work/big" "$work/big-content"

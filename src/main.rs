@@ -125,6 +125,20 @@ enum Command {
         #[arg(long, value_parser = parse_today)]
         today: Option<jiff::civil::Date>,
     },
+    /// Write a made-up directory of listings, to try a site at scale (and for benchmarks).
+    Synthetic {
+        /// How many activities (3 for each provider).
+        activities: usize,
+        /// The new content folder to write; it must not exist yet.
+        #[arg(long)]
+        output: PathBuf,
+        /// The folder whose site settings, vocabulary and pages are copied.
+        #[arg(long, default_value = "content")]
+        sample: PathBuf,
+        /// The same seed writes the same listings.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Print the JSON Schema of a listing file, for editors.
     Schema {
         /// provider, venue, changing-place, page, site or vocabulary.
@@ -323,6 +337,43 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Synthetic {
+            activities,
+            output,
+            sample,
+            seed,
+        } => {
+            if output.exists() {
+                eprintln!(
+                    "error: {} already exists; name a new folder, so nothing is overwritten",
+                    output.display()
+                );
+                return ExitCode::FAILURE;
+            }
+            if !sample.join("site.yaml").is_file() || !sample.join("vocabulary.yaml").is_file() {
+                eprintln!(
+                    "error: {} has no site.yaml and vocabulary.yaml to copy\n  fix: name a content folder with --sample",
+                    sample.display()
+                );
+                return ExitCode::FAILURE;
+            }
+            match signpost::synthetic::generate(&output, &sample, activities, seed) {
+                Ok(()) => {
+                    println!(
+                        "Wrote {activities} activities into {}; build them with: signpost build --content {}",
+                        output.display(),
+                        output.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: writing {}: {e}", output.display());
+                    // The folder is new: what was written of it is of no use.
+                    let _ = std::fs::remove_dir_all(&output);
                     ExitCode::FAILURE
                 }
             }

@@ -23,7 +23,7 @@ mod timetable;
 pub use known::{Known, LastPage, PageKeys};
 use list_pages::CardList;
 pub use list_pages::{is_page_id, page_path, Pagination, CARDS_PER_PAGE, ITEMS_PER_PAGE};
-pub use timetable::ActivityWeeks;
+pub use timetable::{ActivityWeeks, WEEK_ON_ONE_PAGE};
 
 /// How far ahead "next dates" look, and how many are shown.
 const NEXT_DATES_WEEKS: i64 = 8;
@@ -63,6 +63,8 @@ pub enum PageJob {
     BrowseWhen,
     /// This week (0) or next week (1).
     Timetable(usize),
+    /// A day (0 is Monday) of a week too long for one page: this week (0) or next week (1).
+    TimetableDay(usize, usize),
     Changes,
     MyList,
     Text(usize),
@@ -546,6 +548,11 @@ impl<'a> Deriver<'a> {
             PageJob::Changes,
             PageJob::MyList,
         ]);
+        for weeks_ahead in 0..timetable::WEEKS {
+            if self.week_is_split(weeks_ahead) {
+                jobs.extend((0..7).map(|day| PageJob::TimetableDay(weeks_ahead, day)));
+            }
+        }
         jobs.extend((0..d.pages.len()).map(PageJob::Text));
         jobs.extend([
             PageJob::Search,
@@ -572,6 +579,7 @@ impl<'a> Deriver<'a> {
             PageJob::BrowseTerms(kind) => return self.browse_terms(kind),
             PageJob::BrowseWhen => return self.browse_when(),
             PageJob::Timetable(weeks_ahead) => self.week_timetable(weeks_ahead),
+            PageJob::TimetableDay(weeks_ahead, day) => self.day_timetable(weeks_ahead, day),
             PageJob::Changes => self.changes_page(),
             PageJob::MyList => self.my_list_page(),
             PageJob::Text(i) => self.text_page(i),

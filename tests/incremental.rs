@@ -306,6 +306,86 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
     assert_same_site(&site, &full, "a failed rebuild mended");
 }
 
+/// A week too long for one page has a page for each day: rebuilding after an edit that
+/// moves sessions between days, or that makes the week short enough for one page (and long
+/// again), still gives a full build's site, with no day pages left behind.
+#[test]
+fn rebuilding_a_week_split_by_day_matches_a_full_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    // 300 activities: about 500 sessions a week, more than one page holds.
+    signpost::synthetic::generate(&content, &project().join("content"), 300, 7).unwrap();
+    let site = tmp.path().join("public");
+    let mut cache = signpost::Reuse::default();
+    let mut published = signpost::build_cached(&options(&content), &site, &mut cache)
+        .expect("the generated directory builds")
+        .published;
+    assert!(site.join("this-week/monday/index.html").is_file());
+    let held = tmp.path().join("held");
+    std::fs::create_dir(&held).unwrap();
+    let providers: Vec<PathBuf> = (30..100)
+        .map(|i| content.join(format!("providers/provider-{i}.md")))
+        .collect();
+
+    type Step<'a> = Box<dyn Fn(&Path) + 'a>;
+    let steps: Vec<(&str, Step, bool)> = vec![
+        (
+            "an activity renamed",
+            Box::new(|c: &Path| {
+                edit(
+                    &c.join("providers/provider-0.md"),
+                    "name: Art session 0",
+                    "name: Zebra art session 0",
+                )
+            }),
+            true,
+        ),
+        (
+            "a session moved to another day and cancelled next week",
+            Box::new(|c: &Path| {
+                edit(
+                    &c.join("providers/provider-0.md"),
+                    "        day: monday\n        start: \"19:00\"\n        end: \"22:30\"\n",
+                    "        day: tuesday\n        start: \"19:00\"\n        end: \"22:30\"\n        changes:\n          - date: 2026-12-01\n            cancelled: true\n            reason: Staff training.\n",
+                )
+            }),
+            true,
+        ),
+        (
+            "providers removed until the week fits on one page",
+            Box::new(|_: &Path| {
+                for p in &providers {
+                    std::fs::rename(p, held.join(p.file_name().unwrap())).unwrap();
+                }
+            }),
+            false,
+        ),
+        (
+            "the providers back: the week split again",
+            Box::new(|_: &Path| {
+                for p in &providers {
+                    std::fs::rename(held.join(p.file_name().unwrap()), p).unwrap();
+                }
+            }),
+            true,
+        ),
+    ];
+    for (what, step, split) in steps {
+        step(&content);
+        let report = rebuild_changed(&options(&content), &site, published, &mut cache)
+            .unwrap_or_else(|e| panic!("after {what}: {e:?}"));
+        let full = tmp.path().join("full");
+        build(&options(&content), &full).unwrap();
+        assert_same_site(&site, &full, what);
+        assert_eq!(
+            site.join("next-week/tuesday/index.html").is_file(),
+            split,
+            "after {what}"
+        );
+        published = report.published;
+    }
+}
+
 /// What a check found, to compare: the directory's contents (without the lazily read
 /// positions of fields, and with maps in order) and every diagnostic, in order.
 fn checked(

@@ -1,7 +1,11 @@
 //! The week timetables: every session this week and next, day by day, with changes and
-//! cancellations. Each activity's part of them is made once and kept with a key
+//! cancellations. A week with more sessions than fit well on one page
+//! (`WEEK_ON_ONE_PAGE`) is split: its page lists the days with their counts, and each day
+//! has a page of its own, so a cheap phone never loads a timetable of thousands of rows.
+//!
+//! Each activity's part of them is made once and kept with a key per day
 //! (`ActivityWeeks`), so a rebuild after an edit makes only the edited activities' parts,
-//! and makes a week's page again only when one of its parts changed (see `known`).
+//! and makes a page again only when one of its parts changed (see `known`).
 
 use super::{date_words, file_of, known, long_date, Deriver, Link, PageSpec};
 use crate::content::model::Status;
@@ -9,24 +13,39 @@ use crate::schedule::{self, ChangeKind};
 use jiff::civil::Date;
 use jiff::Span;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// How many weeks the timetables show: this week and next.
 pub(super) const WEEKS: usize = 2;
 
-/// One activity's sessions in each week the timetables show, by date, with a key of each.
+/// A week with more sessions than this gets a page for each day. The sample directory's
+/// week (about 200 sessions) stays on one page, which prints on one sheet.
+pub const WEEK_ON_ONE_PAGE: usize = 400;
+
+/// One activity's sessions in each week the timetables show, by day (0 is Monday), with a
+/// key of each day's.
 #[derive(Debug)]
 pub struct ActivityWeeks {
-    weeks: [Vec<(Date, TimetableEntry)>; WEEKS],
-    keys: [u64; WEEKS],
+    weeks: [Vec<(usize, TimetableEntry)>; WEEKS],
+    keys: [[u64; 7]; WEEKS],
 }
 
-#[derive(Debug, Clone, Serialize, Hash)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TimetableDay {
     pub id: &'static str,
     pub name: String,
     pub is_today: bool,
     pub entries: Vec<TimetableEntry>,
+    /// The day's own page, when the week is split.
+    pub url: Option<String>,
+    pub counts: DayCounts,
+}
+
+/// How many sessions a day has, and how many of them are cancelled or changed.
+#[derive(Debug, Clone, Copy, Default, Serialize, Hash)]
+pub struct DayCounts {
+    pub sessions: usize,
+    pub cancelled: usize,
+    pub moved: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Hash)]
@@ -38,6 +57,23 @@ pub struct TimetableEntry {
     pub place: String,
     pub status: &'static str,
     pub note: Option<String>,
+}
+
+/// The title, path and the other week's title and path of week `weeks_ahead`'s page.
+fn week_names(weeks_ahead: usize) -> (&'static str, &'static str, (&'static str, &'static str)) {
+    if weeks_ahead == 0 {
+        (
+            "What's on this week",
+            "this-week/",
+            ("What's on next week", "next-week/"),
+        )
+    } else {
+        (
+            "What's on next week",
+            "next-week/",
+            ("What's on this week", "this-week/"),
+        )
+    }
 }
 
 impl Deriver<'_> {
@@ -52,11 +88,19 @@ impl Deriver<'_> {
         (monday, sunday)
     }
 
+    /// Day `day` (0 is Monday) of week `weeks_ahead`.
+    fn day_of_week(&self, weeks_ahead: usize, day: usize) -> Date {
+        let (monday, _) = self.week(weeks_ahead);
+        monday
+            .checked_add(Span::new().days(day as i64))
+            .unwrap_or(monday)
+    }
+
     /// Activity `index`'s part of each week's timetable.
     pub(super) fn activity_weeks(&self, index: usize) -> ActivityWeeks {
         let a = &self.dir.activities[index];
-        let mut weeks: [Vec<(Date, TimetableEntry)>; WEEKS] = Default::default();
-        let mut keys = [0; WEEKS];
+        let mut weeks: [Vec<(usize, TimetableEntry)>; WEEKS] = Default::default();
+        let mut keys = [[0; 7]; WEEKS];
         for (w, week) in weeks.iter_mut().enumerate() {
             if a.data.status == Status::Running {
                 let (monday, sunday) = self.week(w);
@@ -75,61 +119,106 @@ impl Deriver<'_> {
                             },
                             note: self.change_words(s, &o).map(|(_, text, _)| text),
                         };
-                        week.push((o.date, entry));
+                        let day = o.date.weekday().to_monday_zero_offset() as usize;
+                        week.push((day, entry));
                     }
                 }
             }
-            let mut key = xxhash_rust::xxh3::Xxh3::new();
-            std::hash::Hash::hash(week, &mut key);
-            keys[w] = key.digest();
+            for (day, key) in keys[w].iter_mut().enumerate() {
+                let mut hash = xxhash_rust::xxh3::Xxh3::new();
+                for (_, entry) in week.iter().filter(|(d, _)| *d == day) {
+                    std::hash::Hash::hash(entry, &mut hash);
+                }
+                *key = hash.digest();
+            }
         }
         ActivityWeeks { weeks, keys }
     }
 
-    /// "What's on this week" (`weeks_ahead` 0) or "What's on next week" (1): Monday to
-    /// Sunday, each activity's sessions taken from its part (see `activity_weeks`).
-    pub(super) fn week_timetable(&self, weeks_ahead: usize) -> PageSpec {
-        let today = self.today();
-        let (monday, sunday) = self.week(weeks_ahead);
-        let (title, path, other) = if weeks_ahead == 0 {
-            (
-                "What's on this week",
-                "this-week/",
-                ("What's on next week", "next-week/"),
-            )
-        } else {
-            (
-                "What's on next week",
-                "next-week/",
-                ("What's on this week", "this-week/"),
-            )
-        };
-        let week = format!("{} to {}", long_date(monday), long_date(sunday));
-        let make = || {
-            let mut entries: BTreeMap<Date, Vec<TimetableEntry>> = BTreeMap::new();
-            for part in &self.weeks {
-                for (date, entry) in &part.weeks[weeks_ahead] {
-                    entries.entry(*date).or_default().push(entry.clone());
+    /// How many sessions each day of week `weeks_ahead` has.
+    fn day_counts(&self, weeks_ahead: usize) -> [DayCounts; 7] {
+        let mut counts = [DayCounts::default(); 7];
+        for part in &self.weeks {
+            for (day, entry) in &part.weeks[weeks_ahead] {
+                let c = &mut counts[*day];
+                c.sessions += 1;
+                match entry.status {
+                    "cancelled" => c.cancelled += 1,
+                    "moved" => c.moved += 1,
+                    _ => {}
                 }
             }
+        }
+        counts
+    }
+
+    /// Whether week `weeks_ahead` has a page for each day (see `WEEK_ON_ONE_PAGE`).
+    pub(super) fn week_is_split(&self, weeks_ahead: usize) -> bool {
+        let sessions: usize = self
+            .weeks
+            .iter()
+            .map(|part| part.weeks[weeks_ahead].len())
+            .sum();
+        sessions > WEEK_ON_ONE_PAGE
+    }
+
+    /// The path of day `day`'s own page in week `weeks_ahead`: "this-week/monday/".
+    fn day_path(&self, weeks_ahead: usize, day: usize) -> String {
+        let (_, path, _) = week_names(weeks_ahead);
+        let id = schedule::weekday_of(self.day_of_week(weeks_ahead, day)).id();
+        format!("{path}{id}/")
+    }
+
+    /// Day `day` of week `weeks_ahead`, with its sessions in time order when `entries`.
+    fn timetable_day(
+        &self,
+        weeks_ahead: usize,
+        day: usize,
+        counts: DayCounts,
+        entries: bool,
+        split: bool,
+    ) -> TimetableDay {
+        let date = self.day_of_week(weeks_ahead, day);
+        let mut list = Vec::new();
+        if entries {
+            for part in &self.weeks {
+                list.extend(
+                    part.weeks[weeks_ahead]
+                        .iter()
+                        .filter(|(d, _)| *d == day)
+                        .map(|(_, entry)| entry.clone()),
+                );
+            }
+            list.sort_by(|a, b| (&a.start, &a.name).cmp(&(&b.start, &b.name)));
+        }
+        TimetableDay {
+            id: schedule::weekday_of(date).id(),
+            name: date_words(date),
+            is_today: date == self.today(),
+            entries: list,
+            url: split.then(|| self.url(&self.day_path(weeks_ahead, day))),
+            counts,
+        }
+    }
+
+    /// "What's on this week" (`weeks_ahead` 0) or "What's on next week" (1): Monday to
+    /// Sunday, each activity's sessions taken from its part (see `activity_weeks`). A split
+    /// week's page lists the days, with their counts, instead of their sessions.
+    pub(super) fn week_timetable(&self, weeks_ahead: usize) -> PageSpec {
+        let (monday, sunday) = self.week(weeks_ahead);
+        let (title, path, other) = week_names(weeks_ahead);
+        let week = format!("{} to {}", long_date(monday), long_date(sunday));
+        let split = self.week_is_split(weeks_ahead);
+        let counts = self.day_counts(weeks_ahead);
+        let make = || {
             let days: Vec<TimetableDay> = (0..7)
-                .map(|offset| {
-                    let date = monday
-                        .checked_add(Span::new().days(offset))
-                        .unwrap_or(monday);
-                    let mut list = entries.remove(&date).unwrap_or_default();
-                    list.sort_by(|a, b| (&a.start, &a.name).cmp(&(&b.start, &b.name)));
-                    TimetableDay {
-                        id: schedule::weekday_of(date).id(),
-                        name: date_words(date),
-                        is_today: date == today,
-                        entries: list,
-                    }
-                })
+                .map(|day| self.timetable_day(weeks_ahead, day, counts[day], !split, split))
                 .collect();
             let mut ctx = tera::Context::new();
             ctx.insert("days", &days);
             ctx.insert("week", &week);
+            ctx.insert("split", &split);
+            ctx.insert("total", &counts.iter().map(|c| c.sessions).sum::<usize>());
             ctx.insert(
                 "other_week",
                 &Link {
@@ -146,14 +235,80 @@ impl Deriver<'_> {
             );
             self.page(meta, "timetable.html", ctx)
         };
-        // The week's page is made from each activity's part, in order: their keys are its.
+        // A whole week's page is made from each activity's part, in order: their keys are
+        // its. A split week's page shows only the counts of each day.
         self.keyed_page(
             file_of(path),
             |hash| {
                 hash.update(b"timetable.html\0");
                 known::add(hash, &week);
+                hash.update(&self.today_offset(weeks_ahead).to_le_bytes());
+                if split {
+                    std::hash::Hash::hash(&counts, hash);
+                } else {
+                    for part in &self.weeks {
+                        for key in &part.keys[weeks_ahead] {
+                            hash.update(&key.to_le_bytes());
+                        }
+                    }
+                }
+            },
+            make,
+        )
+    }
+
+    /// Where today is in week `weeks_ahead` (0 is Monday), or 7 when it is not.
+    fn today_offset(&self, weeks_ahead: usize) -> usize {
+        (0..7)
+            .find(|&day| self.day_of_week(weeks_ahead, day) == self.today())
+            .unwrap_or(7)
+    }
+
+    /// The page of day `day` (0 is Monday) of a split week (see `week_timetable`), with
+    /// links to the days before and after it.
+    pub(super) fn day_timetable(&self, weeks_ahead: usize, day: usize) -> PageSpec {
+        let (week_title, week_path, _) = week_names(weeks_ahead);
+        let path = self.day_path(weeks_ahead, day);
+        let name = date_words(self.day_of_week(weeks_ahead, day));
+        let neighbour = |day: Option<usize>| {
+            day.filter(|d| *d < 7).map(|d| Link {
+                label: date_words(self.day_of_week(weeks_ahead, d)),
+                url: self.url(&self.day_path(weeks_ahead, d)),
+            })
+        };
+        let make = || {
+            let counts = self.day_counts(weeks_ahead)[day];
+            let mut ctx = tera::Context::new();
+            ctx.insert(
+                "day",
+                &self.timetable_day(weeks_ahead, day, counts, true, true),
+            );
+            ctx.insert("before", &neighbour(day.checked_sub(1)));
+            ctx.insert("after", &neighbour(Some(day + 1)));
+            ctx.insert(
+                "week",
+                &Link {
+                    label: week_title.to_string(),
+                    url: self.url(week_path),
+                },
+            );
+            let meta = self.meta(
+                &format!("What's on {name}"),
+                "Every session on the day, with changes and cancellations.",
+                &path,
+                "timetable-day",
+                vec![("Home", ""), (week_title, week_path)],
+            );
+            self.page(meta, "timetable_day.html", ctx)
+        };
+        self.keyed_page(
+            file_of(&path),
+            |hash| {
+                hash.update(b"timetable_day.html\0");
+                known::add(hash, &name);
+                hash.update(&[u8::from(self.today_offset(weeks_ahead) == day)]);
                 for part in &self.weeks {
-                    hash.update(&part.keys[weeks_ahead].to_le_bytes());
+                    hash.update(&part.keys[weeks_ahead][day].to_le_bytes());
                 }
             },
             make,
