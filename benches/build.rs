@@ -231,6 +231,8 @@ fn child(dirs: &str) {
         let mut last = None;
         for k in 0..edits {
             std::fs::write(&listing, edited(k)).expect("the provider file is written");
+            // `serve` is told by the system which file was saved.
+            cache.files.tell_changed([listing.clone()]);
             // As `serve` does: the pages are published first (then open pages reload), and
             // the whole site's exports and the search index after.
             let started = Instant::now();

@@ -220,14 +220,32 @@ fn watch_loop(options: &Options, output: &Path, shared: &Shared, mut cache: Reus
         }
     };
     loop {
+        // The files saved, made or removed; None once an event says the system lost count.
+        let mut changed = Some(Vec::new());
+        let mut note = |event: &notify::Result<notify::Event>| match event {
+            Ok(event) if !event.need_rescan() => {
+                if let Some(changed) = &mut changed {
+                    changed.extend(edited(event, &paths, &site).cloned());
+                }
+            }
+            _ => changed = None,
+        };
         match rx.recv() {
-            Ok(Ok(event)) if is_edit(&event, &paths, &site) => {}
+            Ok(Ok(event)) if is_edit(&event, &paths, &site) || event.need_rescan() => {
+                note(&Ok(event))
+            }
             Ok(_) => continue,
             Err(_) => return,
         }
         // Editors save in several steps: wait for the burst to end, then build once.
-        while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
+        while let Ok(event) = rx.recv_timeout(Duration::from_millis(30)) {
+            note(&event);
+        }
         eprintln!("Change seen; rebuilding…");
+        // Told what changed, the rebuild reads only those files (see `LoadCache`).
+        if let Some(changed) = changed {
+            cache.files.tell_changed(changed);
+        }
         rebuild(options, output, shared, &mut cache);
     }
 }
@@ -237,17 +255,26 @@ fn watch_loop(options: &Options, output: &Path, shared: &Shared, mut cache: Reus
 /// backup file, and nothing the build itself writes (should the site be inside a folder).
 /// All paths are absolute.
 fn is_edit(event: &notify::Event, watched: &[&Path], output: &Path) -> bool {
+    edited(event, watched, output).next().is_some()
+}
+
+/// The files an event says were saved, made, removed or renamed (see `is_edit`).
+fn edited<'a>(
+    event: &'a notify::Event,
+    watched: &'a [&Path],
+    output: &'a Path,
+) -> impl Iterator<Item = &'a std::path::PathBuf> {
     use notify::EventKind;
     let kind = matches!(
         event.kind,
         EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any
     ) || matches!(event.kind, EventKind::Modify(m) if !matches!(m, notify::event::ModifyKind::Metadata(_)));
-    kind && event.paths.iter().any(|p| {
+    event.paths.iter().filter(move |p| {
         let Some(rel) = watched.iter().find_map(|w| p.strip_prefix(w).ok()) else {
             return false;
         };
         let name = rel.to_string_lossy();
-        !p.starts_with(output)
+        kind && !p.starts_with(output)
             && !name.ends_with('~')
             && !rel
                 .components()

@@ -84,10 +84,12 @@ fn assert_same_site(incremental: &Path, full: &Path, after: &str) {
     );
 }
 
-fn edit(file: &Path, from: &str, to: &str) {
+/// Replaces `from` with `to` in `file`, and gives the file, as a watcher would report it.
+fn edit(file: &Path, from: &str, to: &str) -> Vec<PathBuf> {
     let text = std::fs::read_to_string(file).unwrap();
     assert!(text.contains(from), "{} holds {from:?}", file.display());
     std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+    vec![file.to_path_buf()]
 }
 
 #[test]
@@ -107,7 +109,8 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
 
     // Each step: an edit, a rebuild over the site, and a full build of the same content
     // into another folder to compare with.
-    type Step = Box<dyn Fn(&Path)>;
+    // Each returns the files it changed, which `serve` is told by the system.
+    type Step = Box<dyn Fn(&Path) -> Vec<PathBuf>>;
     let steps: Vec<(&str, Step)> = vec![
         (
             "a summary edited",
@@ -167,6 +170,7 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
                     .replace("name: Brightside Arts", "name: Brightside Arts Two")
                     .replace("  - id: bs-", "  - id: two-");
                 std::fs::write(c.join("providers/brightside-arts-two.md"), copy).unwrap();
+                vec![c.join("providers/brightside-arts-two.md")]
             }),
         ),
         (
@@ -182,7 +186,7 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
                     &venue,
                     "name: Millbrook Library",
                     "name: Millbrook Town Library",
-                );
+                )
             }),
         ),
         (
@@ -191,18 +195,21 @@ fn rebuilding_after_edits_writes_only_what_changed_and_matches_a_full_build() {
                 let card = c.with_file_name("theme").join("templates/card.html");
                 let text = std::fs::read_to_string(&card).unwrap();
                 std::fs::write(&card, format!("{text}<!-- edited -->")).unwrap();
+                vec![card]
             }),
         ),
         (
             "a provider removed",
             Box::new(|c: &Path| {
-                std::fs::remove_file(c.join("providers/ashby-dementia-cafe.md")).unwrap()
+                std::fs::remove_file(c.join("providers/ashby-dementia-cafe.md")).unwrap();
+                vec![c.join("providers/ashby-dementia-cafe.md")]
             }),
         ),
-        ("nothing changed", Box::new(|_: &Path| {})),
+        ("nothing changed", Box::new(|_: &Path| Vec::new())),
     ];
     for (what, step) in steps {
-        step(&content);
+        // As `serve` does: told which files changed, the rebuild reads only those.
+        cache.files.tell_changed(step(&content));
         let started = Instant::now();
         // As `serve` does: pages first, then the search index. What the site holds when the
         // pages are published is compared with the full build too.
@@ -327,7 +334,7 @@ fn rebuilding_a_week_split_by_day_matches_a_full_build() {
         .map(|i| content.join(format!("providers/provider-{i}.md")))
         .collect();
 
-    type Step<'a> = Box<dyn Fn(&Path) + 'a>;
+    type Step<'a> = Box<dyn Fn(&Path) -> Vec<PathBuf> + 'a>;
     let steps: Vec<(&str, Step, bool)> = vec![
         (
             "an activity renamed",
@@ -357,6 +364,7 @@ fn rebuilding_a_week_split_by_day_matches_a_full_build() {
                 for p in &providers {
                     std::fs::rename(p, held.join(p.file_name().unwrap())).unwrap();
                 }
+                providers.clone()
             }),
             false,
         ),
@@ -366,12 +374,13 @@ fn rebuilding_a_week_split_by_day_matches_a_full_build() {
                 for p in &providers {
                     std::fs::rename(held.join(p.file_name().unwrap()), p).unwrap();
                 }
+                providers.clone()
             }),
             true,
         ),
     ];
     for (what, step, split) in steps {
-        step(&content);
+        cache.files.tell_changed(step(&content));
         let report = rebuild_changed(&options(&content), &site, published, &mut cache)
             .unwrap_or_else(|e| panic!("after {what}: {e:?}"));
         let full = tmp.path().join("full");
@@ -461,9 +470,10 @@ fn checking_after_edits_finds_what_a_full_check_finds() {
     let brightside = content.join("providers/brightside-arts.md");
     let library = content.join("venues/millbrook-library.yaml");
     let moved = content.join("venues/millbrook-libraries.yaml");
-    type Step<'a> = Box<dyn Fn(&Path) + 'a>;
+    // Each returns the files it changed, which `serve` is told by the system.
+    type Step<'a> = Box<dyn Fn(&Path) -> Vec<PathBuf> + 'a>;
     let steps: Vec<(&str, Step, &str)> = vec![
-        ("nothing changed", Box::new(|_: &Path| {}), ""),
+        ("nothing changed", Box::new(|_: &Path| Vec::new()), ""),
         (
             "a listing not reviewed for a long time",
             Box::new(|_: &Path| edit(&age_wyvern, "reviewed: 2026-10-20", "reviewed: 2024-10-20")),
@@ -482,8 +492,9 @@ fn checking_after_edits_finds_what_a_full_check_finds() {
         (
             "that mistake mended and an activity id used twice",
             Box::new(|_: &Path| {
-                edit(&age_wyvern, "day: fryday", "day: friday");
-                edit(&brightside, "id: bs-open-studio", "id: aw-lunch-club");
+                let mut changed = edit(&age_wyvern, "day: fryday", "day: friday");
+                changed.extend(edit(&brightside, "id: bs-open-studio", "id: aw-lunch-club"));
+                changed
             }),
             "the activity id \"aw-lunch-club\" is already used by providers/age-wyvern.md",
         ),
@@ -494,12 +505,18 @@ fn checking_after_edits_finds_what_a_full_check_finds() {
         ),
         (
             "a venue that unchanged listings use renamed away",
-            Box::new(|_: &Path| std::fs::rename(&library, &moved).unwrap()),
+            Box::new(|_: &Path| {
+                std::fs::rename(&library, &moved).unwrap();
+                vec![library.clone(), moved.clone()]
+            }),
             "error: providers/wyvern-travel-buddies.md",
         ),
         (
             "the venue back",
-            Box::new(|_: &Path| std::fs::rename(&moved, &library).unwrap()),
+            Box::new(|_: &Path| {
+                std::fs::rename(&moved, &library).unwrap();
+                vec![moved.clone(), library.clone()]
+            }),
             "",
         ),
         (
@@ -551,12 +568,14 @@ fn checking_after_edits_finds_what_a_full_check_finds() {
             Box::new(|c: &Path| {
                 std::fs::create_dir_all(c.join("images")).unwrap();
                 std::fs::write(c.join("images/lunch.jpg"), b"a photo").unwrap();
+                // A new folder: the load walks the content folder again.
+                vec![c.join("images"), c.join("images/lunch.jpg")]
             }),
             "",
         ),
     ];
     for (what, step, expected) in steps {
-        step(&content);
+        cache.tell_changed(step(&content));
         let kept = check_kept(&options(&content), &mut cache);
         let (dir, diags) = signpost::check(&options(&content));
         assert_same_check(&kept, &checked(dir, diags), what);

@@ -85,6 +85,20 @@ pub struct LoadCache {
     keep: bool,
     /// What validating provider listings found, for those that have not changed since.
     pub(crate) checks: CheckMemo,
+    /// The content folder's files as the last load found them (see `Walk`).
+    walked: Option<Walk>,
+    /// The files a watcher saw change since the last load (see `tell_changed`); None when
+    /// that is not known, and then the next load walks the folder and stamps every file.
+    changed: Option<Vec<PathBuf>>,
+}
+
+/// The files of a content folder, each with its kind, in walk order, and what walking it
+/// reported (files not used, entries that cannot be read).
+#[derive(Clone)]
+struct Walk {
+    root: PathBuf,
+    files: Vec<(Kind, PathBuf)>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl LoadCache {
@@ -94,6 +108,8 @@ impl LoadCache {
             files: HashMap::new(),
             keep: false,
             checks: CheckMemo::default(),
+            walked: None,
+            changed: None,
         }
     }
 }
@@ -121,6 +137,16 @@ impl LoadCache {
     pub fn keeps(&self) -> bool {
         self.keep
     }
+
+    /// Tells the next load which files changed since the last (a watcher's report, with
+    /// absolute paths or paths as the content folder was named): it reads those again and
+    /// takes every other file as the last load left it, without walking the folder or
+    /// stamping each file. Paths outside the content folder are ignored.
+    pub fn tell_changed(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        if self.keep {
+            self.changed.get_or_insert_with(Vec::new).extend(paths);
+        }
+    }
 }
 
 impl Default for LoadCache {
@@ -129,6 +155,8 @@ impl Default for LoadCache {
             files: HashMap::new(),
             keep: true,
             checks: CheckMemo::default(),
+            walked: None,
+            changed: None,
         }
     }
 }
@@ -189,30 +217,17 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawContent, Diagnosti
         return (content, diagnostics);
     }
 
-    let mut files: Vec<(Kind, PathBuf)> = Vec::new();
-    for entry in WalkDir::new(root).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().map(|p| relative_name(root, p)).unwrap_or_default();
-                diagnostics.push(Diagnostic::error(path, format!("cannot be read: {e}")));
-                continue;
-            }
-        };
-        // Symlinks are kept so a broken one is reported rather than silently skipped.
-        if !entry.file_type().is_file() && !entry.path_is_symlink() {
-            continue;
-        }
-        let rel = relative_name(root, entry.path());
-        if rel.split('/').any(|part| part.starts_with('.')) || rel.eq_ignore_ascii_case("README.md")
-        {
-            continue; // editor swap files, .gitkeep, notes for staff
-        }
-        match classify(&rel) {
-            Ok(kind) => files.push((kind, entry.into_path())),
-            Err(help) => diagnostics
-                .push(Diagnostic::warning(&rel, "this file is not used by Signpost").help(help)),
-        }
+    // The files to load: from the last walk and the files a watcher saw change, or from a
+    // walk of the folder (the first load, or when no watcher told).
+    let told = cache.changed.take();
+    let (walk, changed) = match told.and_then(|paths| cache.walked.as_ref()?.changed(root, paths)) {
+        Some((walk, changed)) => (walk, Some(changed)),
+        None => (walk(root), None),
+    };
+    diagnostics.extend(walk.diagnostics.iter().cloned());
+    let files = walk.files.clone();
+    if cache.keep {
+        cache.walked = Some(walk);
     }
 
     let has_listing = files.iter().any(|(k, _)| {
@@ -250,7 +265,13 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawContent, Diagnosti
     let results: Vec<Read> = files
         .par_iter()
         .map(|(kind, path)| {
-            let now = if cache.keep { stamp(path) } else { None };
+            // A file the watcher did not see change is as the last load read it.
+            let unchanged = changed.as_ref().is_some_and(|c| !c.contains(path));
+            let now = match previous.get(path) {
+                Some(c) if unchanged => Some(c.stamp),
+                _ if cache.keep => stamp(path),
+                _ => None,
+            };
             match previous.get(path) {
                 Some(c) if now.is_some() && Some(c.stamp) == now => (
                     path.clone(),
@@ -299,6 +320,96 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawContent, Diagnosti
         }
     }
     (content, diagnostics)
+}
+
+/// Walks the content folder: its files with their kinds, in path order, and what to say of
+/// the files it does not use and the entries it cannot read.
+fn walk(root: &Path) -> Walk {
+    let mut diagnostics = Vec::new();
+    let mut files: Vec<(Kind, PathBuf)> = Vec::new();
+    for entry in WalkDir::new(root).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| relative_name(root, p)).unwrap_or_default();
+                diagnostics.push(Diagnostic::error(path, format!("cannot be read: {e}")));
+                continue;
+            }
+        };
+        // Symlinks are kept so a broken one is reported rather than silently skipped.
+        if !entry.file_type().is_file() && !entry.path_is_symlink() {
+            continue;
+        }
+        let rel = relative_name(root, entry.path());
+        if rel.split('/').any(|part| part.starts_with('.')) || rel.eq_ignore_ascii_case("README.md")
+        {
+            continue; // editor swap files, .gitkeep, notes for staff
+        }
+        match classify(&rel) {
+            Ok(kind) => files.push((kind, entry.into_path())),
+            Err(help) => diagnostics
+                .push(Diagnostic::warning(&rel, "this file is not used by Signpost").help(help)),
+        }
+    }
+
+    Walk {
+        root: root.to_path_buf(),
+        files,
+        diagnostics,
+    }
+}
+
+impl Walk {
+    /// This walk with the files a watcher saw change (`paths`) added or removed, and those
+    /// files (as the walk names them); None when a walk again is the safe answer: another
+    /// folder, or a change that is not one file (a folder made, a file in a wrong place).
+    fn changed(
+        &self,
+        root: &Path,
+        paths: Vec<PathBuf>,
+    ) -> Option<(Walk, std::collections::HashSet<PathBuf>)> {
+        if self.root != root {
+            return None;
+        }
+        let absolute_root = std::path::absolute(root).ok()?;
+        let mut walk = self.clone();
+        let mut changed = std::collections::HashSet::new();
+        for path in paths {
+            let path = match path.strip_prefix(&absolute_root) {
+                Ok(rel) => root.join(rel),
+                Err(_) if path.starts_with(root) => path,
+                Err(_) => continue, // the theme, say
+            };
+            let rel = relative_name(root, &path);
+            if rel.is_empty() {
+                return None;
+            }
+            if rel.split('/').any(|part| part.starts_with('.'))
+                || rel.eq_ignore_ascii_case("README.md")
+            {
+                continue;
+            }
+            match std::fs::symlink_metadata(&path) {
+                // Gone: the file, or a folder and everything in it.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    walk.files.retain(|(_, f)| !f.starts_with(&path));
+                    let folder = format!("{rel}/");
+                    walk.diagnostics
+                        .retain(|d| d.file != rel && !d.file.starts_with(&folder));
+                }
+                Ok(meta) if meta.is_file() => {
+                    let kind = classify(&rel).ok()?;
+                    let at = walk.files.binary_search_by(|(_, f)| f.as_path().cmp(&path));
+                    if let Err(at) = at {
+                        walk.files.insert(at, (kind, path.clone()));
+                    }
+                }
+                _ => return None,
+            }
+            changed.insert(path);
+        }
+        Some((walk, changed))
+    }
 }
 
 /// Which kind of file lives at `rel`, or advice when it is in the wrong place.
@@ -585,4 +696,117 @@ pub fn field(parent: &str, key: &str) -> String {
 
 pub fn item(parent: &str, index: usize) -> String {
     child_index(parent, index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of the sample content in a temporary folder.
+    fn sample() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("content");
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        for entry in WalkDir::new(&sample) {
+            let entry = entry.unwrap();
+            let target = root.join(entry.path().strip_prefix(&sample).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        (tmp, root)
+    }
+
+    /// What a load found, to compare: each provider's file and name, and every message.
+    fn found(root: &Path, cache: &mut LoadCache) -> (Vec<(String, String)>, Vec<String>) {
+        let (raw, diags) = load_cached(root, cache);
+        let providers = raw
+            .providers
+            .iter()
+            .map(|p| (p.file.clone(), p.data.name.clone()))
+            .collect();
+        let mut messages: Vec<String> = diags
+            .sorted()
+            .iter()
+            .map(|d| format!("{} {}", d.file, d.message))
+            .collect();
+        messages.sort();
+        (providers, messages)
+    }
+
+    #[test]
+    fn told_what_changed_a_load_reads_only_that() {
+        let (_tmp, root) = sample();
+        let mut cache = LoadCache::default();
+        found(&root, &mut cache);
+        let providers = root.join("providers");
+        let rename = |file: &str, from: &str, to: &str| {
+            let path = providers.join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from));
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+            path
+        };
+
+        // An edit the load is told of, one it is not told of, a file added (with an absolute
+        // path, as a watcher gives), a file removed and a file in the wrong place.
+        let told = rename("age-wyvern.md", "name: Age Wyvern", "name: Age Wyvern Told");
+        rename(
+            "brightside-arts.md",
+            "name: Brightside Arts",
+            "name: Brightside Untold",
+        );
+        let added = providers.join("aaa-new.md");
+        std::fs::copy(providers.join("wyvern-mind.md"), &added).unwrap();
+        let removed = providers.join("wyvern-works.md");
+        std::fs::remove_file(&removed).unwrap();
+        cache.tell_changed([
+            told,
+            std::path::absolute(&added).unwrap(),
+            removed,
+            root.join("../theme/templates/base.html"),
+        ]);
+        let (kept, _) = found(&root, &mut cache);
+        let name = |list: &[(String, String)], file: &str| {
+            list.iter().find(|(f, _)| f == file).map(|(_, n)| n.clone())
+        };
+        assert_eq!(
+            name(&kept, "providers/age-wyvern.md").as_deref(),
+            Some("Age Wyvern Told")
+        );
+        // Not told: taken as the last load read it.
+        assert_eq!(
+            name(&kept, "providers/brightside-arts.md").as_deref(),
+            Some("Brightside Arts")
+        );
+        assert!(name(&kept, "providers/aaa-new.md").is_some());
+        assert!(name(&kept, "providers/wyvern-works.md").is_none());
+        // In walk order, as a full load has them.
+        let files: Vec<&String> = kept.iter().map(|(f, _)| f).collect();
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files, sorted);
+
+        // Untold, the next load walks and stamps every file: the same as a fresh load.
+        let again = found(&root, &mut cache);
+        let fresh = found(&root, &mut LoadCache::default());
+        assert_eq!(again, fresh);
+        assert_eq!(
+            name(&again.0, "providers/brightside-arts.md").as_deref(),
+            Some("Brightside Untold")
+        );
+
+        // A file in the wrong place, told: walked again, so it is reported as a full load does.
+        let stray = root.join("notes.txt");
+        std::fs::write(&stray, "a note").unwrap();
+        cache.tell_changed([stray]);
+        let told = found(&root, &mut cache);
+        assert_eq!(told, found(&root, &mut LoadCache::default()));
+        assert!(told
+            .1
+            .iter()
+            .any(|m| m == "notes.txt this file is not used by Signpost"));
+    }
 }
