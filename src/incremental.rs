@@ -422,14 +422,12 @@ impl Recorder {
     pub fn listing(&self, listing: Listing, files: Vec<String>, mut pictures: Vec<String>) {
         pictures.sort();
         pictures.dedup();
-        self.kept_listing(listing, Arc::new(Made { files, pictures }));
+        self.kept_listings(vec![(listing, Arc::new(Made { files, pictures }))]);
     }
 
-    /// What a listing kept from the last build made then.
-    pub fn kept_listing(&self, listing: Listing, made: Arc<Made>) {
-        self.with(|m| {
-            m.listings.insert(listing, made);
-        });
+    /// What listings kept from the last build made then, all at once.
+    pub fn kept_listings(&self, kept: Vec<(Listing, Arc<Made>)>) {
+        self.with(|m| m.listings.extend(kept));
     }
 
     /// The export files listings made of their own, each with its listing: those made by

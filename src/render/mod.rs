@@ -119,10 +119,17 @@ pub fn render_into(
         tera::Context::from_serialize(&globals).map_err(|e| theme_error(tera_error(&e)))?;
     let activity_index = crate::export::json_ld::activity_index(dir);
     // Reused cards' pictures, each once: thousands of cards show the same few dozen.
-    let reused_pictures: foldhash::HashSet<&str> = (0..dir.activities.len())
+    let reused_pictures = (0..dir.activities.len())
+        .into_par_iter()
         .filter(|&i| plan.activities[i])
-        .flat_map(|i| deriver.card_pictures(i).iter().map(String::as_str))
-        .collect();
+        .fold(foldhash::HashSet::<&str>::default, |mut set, i| {
+            set.extend(deriver.card_pictures(i).iter().map(String::as_str));
+            set
+        })
+        .reduce(foldhash::HashSet::default, |mut a, b| {
+            a.extend(b);
+            a
+        });
     for picture in reused_pictures.into_iter().filter_map(|n| last.picture(n)) {
         deriver.pictures.add(picture);
     }
@@ -423,29 +430,50 @@ fn keep_unchanged_listings(
     sink: &dyn Sink,
     page_paths: &mut Vec<String>,
 ) -> std::io::Result<Vec<crate::site::PageJob>> {
+    use rayon::prelude::*;
+    // Each job with what the last build made of it, when its listing's page is kept.
+    let kept: Vec<Option<(incremental::Listing, &std::sync::Arc<incremental::Made>)>> = jobs
+        .par_iter()
+        .map(|&job| {
+            incremental::listing_of(deriver.dir, job)
+                .filter(|_| plan.reuses(job))
+                .and_then(|listing| last.kept(&listing).map(|made| (listing, made)))
+        })
+        .collect();
+    kept.par_iter()
+        .flatten()
+        .try_for_each(|(_, made)| made.files.iter().try_for_each(|file| sink.keep(file)))?;
+    // Each picture once: thousands of kept pages show the same few dozen.
+    let pictures = kept
+        .par_iter()
+        .flatten()
+        .fold(foldhash::HashSet::<&str>::default, |mut set, (_, made)| {
+            set.extend(made.pictures.iter().map(String::as_str));
+            set
+        })
+        .reduce(foldhash::HashSet::default, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    for picture in pictures.into_iter().filter_map(|name| last.picture(name)) {
+        deriver.pictures.add(picture);
+    }
     let mut to_derive = Vec::new();
-    let mut pictures: foldhash::HashSet<&str> = foldhash::HashSet::default();
-    for job in jobs {
-        let kept = incremental::listing_of(deriver.dir, job)
-            .filter(|_| plan.reuses(job))
-            .and_then(|listing| last.kept(&listing).map(|made| (listing, made)));
+    let mut kept_listings = Vec::new();
+    for (job, kept) in jobs.into_iter().zip(kept) {
         let Some((listing, made)) = kept else {
             to_derive.push(job);
             continue;
         };
-        for file in &made.files {
-            sink.keep(file)?;
-            if let Some(folder) = file.strip_suffix("index.html") {
-                page_paths.push(folder.to_string());
-            }
-        }
-        pictures.extend(made.pictures.iter().map(String::as_str));
-        next.kept_listing(listing, made.clone());
+        page_paths.extend(
+            made.files
+                .iter()
+                .filter_map(|file| file.strip_suffix("index.html"))
+                .map(str::to_string),
+        );
+        kept_listings.push((listing, made.clone()));
     }
-    // Each picture once: thousands of kept pages show the same few dozen.
-    for picture in pictures.into_iter().filter_map(|name| last.picture(name)) {
-        deriver.pictures.add(picture);
-    }
+    next.kept_listings(kept_listings);
     Ok(to_derive)
 }
 
