@@ -268,8 +268,9 @@ fn build_into<S: output::Sink>(
     let written = timings
         .time("publish", || finish(sink))
         .map_err(BuildError::Output)?;
-    // The site now is what this build made: the next rebuild reuses it.
-    reuse.memo = next.finish().unwrap_or_default();
+    // The site now is what this build made: the next rebuild reuses it. The last memo is
+    // dropped once the pages are published (freeing it takes a while at 10k).
+    let last_memo = std::mem::replace(&mut reuse.memo, next.finish().unwrap_or_default());
     timings.add("total", started.elapsed());
     let mut report = BuildReport {
         pages: written.pages,
@@ -287,6 +288,7 @@ fn build_into<S: output::Sink>(
         return Ok(report);
     };
     pages_published(&report);
+    drop(last_memo);
     // Then the whole site's exports and the search index, in place of the last ones.
     let stage = Instant::now();
     let update = output::Update::new(output, std::mem::take(&mut report.published));

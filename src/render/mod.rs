@@ -327,10 +327,24 @@ pub fn render_into(
         timings.add("index", index_time);
     }
     let stage = std::time::Instant::now();
-    sink.put(OutFile {
-        path: "sitemap.xml".into(),
-        bytes: sitemap(&dir.site.base_url, page_paths).into_bytes(),
-    })?;
+    // The sitemap is kept as published when the site has the same pages (most edits).
+    let mut page_paths = page_paths;
+    page_paths.sort();
+    let mut key = xxhash_rust::xxh3::Xxh3::new();
+    for text in std::iter::once(&dir.site.base_url).chain(&page_paths) {
+        key.update(text.as_bytes());
+        key.update(&[0]);
+    }
+    let key = key.digest();
+    next.page_key(SITEMAP, key, Vec::new());
+    if plan.same_context && last.same_page(SITEMAP, key) {
+        sink.keep(SITEMAP)?;
+    } else {
+        sink.put(OutFile {
+            path: SITEMAP.into(),
+            bytes: sitemap(&dir.site.base_url, &page_paths).into_bytes(),
+        })?;
+    }
     sink.put(OutFile {
         path: "robots.txt".into(),
         bytes: format!(
@@ -391,29 +405,29 @@ fn keep_unchanged_exports(
     last: &Memo,
     sink: &dyn Sink,
 ) -> std::io::Result<Vec<(Listing, std::sync::Arc<[String]>)>> {
-    let activities = dir.activities.iter().zip(&plan.activities);
-    let providers = dir.providers.iter().zip(&plan.providers);
-    let reused = activities
-        .filter(|(_, reused)| **reused)
-        .map(|(a, _)| Listing::Activity(a.id.clone()))
-        .chain(
-            providers
-                .filter(|(_, reused)| **reused)
-                .map(|(p, _)| Listing::Provider(p.id.clone())),
-        );
-    let mut kept = Vec::new();
-    for listing in reused {
-        // The plan reuses only listings whose own exports were recorded.
-        let files = last.own_exports(&listing).ok_or_else(|| {
-            std::io::Error::other(format!("{listing:?}: its export files were not recorded"))
-        })?;
-        kept.push((listing, files.clone()));
-    }
-    sink.keep_all(
-        &mut kept
-            .iter()
-            .flat_map(|(_, files)| files.iter().map(String::as_str)),
-    )?;
+    use rayon::prelude::*;
+    let activities = (0..dir.activities.len())
+        .into_par_iter()
+        .filter(|&i| plan.activities[i])
+        .map(|i| Listing::Activity(dir.activities[i].id.clone()));
+    let providers = (0..dir.providers.len())
+        .into_par_iter()
+        .filter(|&i| plan.providers[i])
+        .map(|i| Listing::Provider(dir.providers[i].id.clone()));
+    let kept: Vec<(Listing, std::sync::Arc<[String]>)> = activities
+        .chain(providers)
+        .map(|listing| {
+            // The plan reuses only listings whose own exports were recorded.
+            match last.own_exports(&listing) {
+                Some(files) => Ok((listing, files.clone())),
+                None => Err(std::io::Error::other(format!(
+                    "{listing:?}: its export files were not recorded"
+                ))),
+            }
+        })
+        .collect::<std::io::Result<_>>()?;
+    kept.par_iter()
+        .try_for_each(|(_, files)| sink.keep_all(&mut files.iter().map(String::as_str)))?;
     Ok(kept)
 }
 
@@ -618,14 +632,17 @@ fn used_images(dir: &Directory) -> Vec<String> {
     out
 }
 
-fn sitemap(base_url: &str, mut paths: Vec<String>) -> String {
-    paths.sort();
+/// Where the sitemap is published.
+const SITEMAP: &str = "sitemap.xml";
+
+/// The sitemap of the pages at `paths`, in order.
+fn sitemap(base_url: &str, paths: &[String]) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for p in paths {
         xml.push_str(&format!(
             "  <url><loc>{}{}</loc></url>\n",
             escape_xml(base_url),
-            escape_xml(&p)
+            escape_xml(p)
         ));
     }
     xml.push_str("</urlset>\n");
