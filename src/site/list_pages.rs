@@ -93,8 +93,8 @@ impl Deriver<'_> {
         let count = indexes.len();
         let total = count.div_ceil(CARDS_PER_PAGE).max(1);
         let calendar = crate::carers::calendar_links(&self.dir.site, &list.path);
-        // What every page of the list is made from besides its number: its own values and
-        // its cards, in order (see `known`).
+        // What every page of the list is made from besides its number and its cards: its
+        // own values and how many it lists (see `known`).
         let list_key = self.card_keys().map(|card_keys| {
             let mut hash = xxhash_rust::xxh3::Xxh3::new();
             for text in [list.heading, &list.easy_read, &list.picture.url, &list.path] {
@@ -107,10 +107,8 @@ impl Deriver<'_> {
                 super::known::add(&mut hash, label);
                 super::known::add(&mut hash, path);
             }
-            for &i in &indexes {
-                hash.update(&card_keys[i].to_le_bytes());
-            }
-            hash.digest()
+            hash.update(&(count as u64).to_le_bytes());
+            (hash.digest(), card_keys)
         });
         let mut pages = Vec::with_capacity(total);
         for number in 1..=total {
@@ -147,12 +145,16 @@ impl Deriver<'_> {
                 spec
             };
             let page = match list_key {
-                Some(list_key) => self.keyed_page(
+                // A page is made again only when its own cards changed, not another page's.
+                Some((list_key, card_keys)) => self.keyed_page(
                     super::file_of(&page_path(&list.path, number)),
                     |hash| {
                         hash.update(b"browse.html\0");
                         hash.update(&list_key.to_le_bytes());
                         hash.update(&(number as u64).to_le_bytes());
+                        for &i in indexes.iter().skip(start).take(CARDS_PER_PAGE) {
+                            hash.update(&card_keys[i].to_le_bytes());
+                        }
                     },
                     make,
                 ),
