@@ -94,7 +94,6 @@ pub struct LoadCache {
 
 /// The files of a content folder, each with its kind, in walk order, and what walking it
 /// reported (files not used, entries that cannot be read).
-#[derive(Clone)]
 struct Walk {
     root: PathBuf,
     files: Vec<(Kind, PathBuf)>,
@@ -219,16 +218,16 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawContent, Diagnosti
 
     // The files to load: from the last walk and the files a watcher saw change, or from a
     // walk of the folder (the first load, or when no watcher told).
-    let told = cache.changed.take();
-    let (walk, changed) = match told.and_then(|paths| cache.walked.as_ref()?.changed(root, paths)) {
+    let (told, walked) = (cache.changed.take(), cache.walked.take());
+    let (walk, changed) = match told
+        .zip(walked)
+        .and_then(|(paths, w)| w.changed(root, paths))
+    {
         Some((walk, changed)) => (walk, Some(changed)),
         None => (walk(root), None),
     };
     diagnostics.extend(walk.diagnostics.iter().cloned());
-    let files = walk.files.clone();
-    if cache.keep {
-        cache.walked = Some(walk);
-    }
+    let files = &walk.files;
 
     let has_listing = files.iter().any(|(k, _)| {
         matches!(
@@ -319,6 +318,9 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawContent, Diagnosti
             Parsed::Failed(None) => {}
         }
     }
+    if cache.keep {
+        cache.walked = Some(walk);
+    }
     (content, diagnostics)
 }
 
@@ -364,7 +366,7 @@ impl Walk {
     /// files (as the walk names them); None when a walk again is the safe answer: another
     /// folder, or a change that is not one file (a folder made, a file in a wrong place).
     fn changed(
-        &self,
+        mut self,
         root: &Path,
         paths: Vec<PathBuf>,
     ) -> Option<(Walk, std::collections::HashSet<PathBuf>)> {
@@ -372,7 +374,7 @@ impl Walk {
             return None;
         }
         let absolute_root = std::path::absolute(root).ok()?;
-        let mut walk = self.clone();
+        let walk = &mut self;
         let mut changed = std::collections::HashSet::new();
         for path in paths {
             let path = match path.strip_prefix(&absolute_root) {
@@ -408,7 +410,7 @@ impl Walk {
             }
             changed.insert(path);
         }
-        Some((walk, changed))
+        Some((self, changed))
     }
 }
 
