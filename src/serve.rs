@@ -38,8 +38,10 @@ pub struct Live {
     pub root: String,
     /// The last rebuild's errors, shown on every page until a rebuild succeeds.
     pub failure: Option<String>,
-    /// What the site folder holds, so the next rebuild writes only what changed.
-    pub published: crate::output::Fingerprints,
+    /// What the site folder holds, so the next rebuild writes only what changed; None when
+    /// that is not known (a rebuild failed after publishing its pages), and then the next
+    /// rebuild builds the whole site.
+    pub published: Option<crate::output::Fingerprints>,
     /// Live reload's build generation, carried from each Live to the next; None when the
     /// server does not watch for changes.
     pub reload: Option<Arc<live_reload::Changes>>,
@@ -90,7 +92,7 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Re
     let published = shared
         .read()
         .ok()
-        .and_then(|live| live.as_ref().map(|l| l.published.clone()));
+        .and_then(|live| live.as_ref().and_then(|l| l.published.clone()));
     // Set once open pages have reloaded for this rebuild's pages: the search index that
     // follows does not show on pages, so it needs no second reload.
     let reloaded = std::cell::Cell::new(false);
@@ -99,7 +101,9 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Re
             "Pages ready in {} ms; updating the search index…",
             started.elapsed().as_millis()
         );
-        publish(output, shared, report, true);
+        // What is published changes again when the search index follows: the last build's
+        // record of it stays until then (copying it would cost as much as the rest).
+        publish(output, shared, report, None, true);
         reloaded.set(true);
     };
     let result = match published {
@@ -109,7 +113,7 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Re
         None => crate::build_cached(options, output, cache),
     };
     match result {
-        Ok(report) => {
+        Ok(mut report) => {
             eprintln!(
                 "Built {} pages: {} files written, {} removed, in {} ms.",
                 report.pages,
@@ -117,7 +121,8 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Re
                 report.removed,
                 started.elapsed().as_millis()
             );
-            publish(output, shared, &report, !reloaded.get());
+            let published = std::mem::take(&mut report.published);
+            publish(output, shared, &report, Some(published), !reloaded.get());
         }
         Err(e) => {
             let text = match e {
@@ -131,6 +136,15 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Re
                 BuildError::Output(e) => e.to_string(),
             };
             eprintln!("The rebuild failed; still serving the last good site.\n{text}");
+            if reloaded.get() {
+                // Its pages were published, the rest was not: what the site folder holds is
+                // no longer known.
+                if let Ok(mut live) = shared.write() {
+                    if let Some(l) = live.as_mut() {
+                        l.published = None;
+                    }
+                }
+            }
             set_failure(shared, text);
         }
     }
@@ -138,7 +152,14 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Re
 
 /// Serves what `report` says the site folder now holds, with its search index, and (with
 /// `reload`) reloads open pages when the site changed or shown errors are cleared.
-fn publish(output: &Path, shared: &Shared, report: &crate::BuildReport, may_reload: bool) {
+/// `published` is the record of the site's files for the next rebuild (None: it stays).
+fn publish(
+    output: &Path,
+    shared: &Shared,
+    report: &crate::BuildReport,
+    published: Option<crate::output::Fingerprints>,
+    may_reload: bool,
+) {
     let index = match SearchIndex::open(output) {
         Ok(index) => index,
         Err(e) => return set_failure(shared, e),
@@ -153,6 +174,7 @@ fn publish(output: &Path, shared: &Shared, report: &crate::BuildReport, may_relo
     let root = crate::site::url_path(base_url);
     if let Ok(mut live) = shared.write() {
         let reload = live.as_ref().and_then(|l| l.reload.clone());
+        let published = published.or_else(|| live.as_mut().and_then(|l| l.published.take()));
         let stale = may_reload
             && (report.changed + report.removed > 0
                 || live.as_ref().is_some_and(|l| l.failure.is_some()));
@@ -162,7 +184,7 @@ fn publish(output: &Path, shared: &Shared, report: &crate::BuildReport, may_relo
             index,
             root,
             failure: None,
-            published: report.published.clone(),
+            published,
             reload: reload.clone(),
         });
         if let Some(reload) = reload.filter(|_| stale) {
