@@ -173,21 +173,24 @@ fn validate_semantics(
         .map(|(i, v)| (v.id.clone(), i))
         .collect();
 
-    // Venues, then Changing Places (which may take their area from a venue).
-    let mut venues: Vec<Venue> = Vec::new();
-    for v in &raw.venues {
+    // Venues (each file's values moved into the directory, not copied), then Changing
+    // Places (which may take their area from a venue).
+    let mut venues: Vec<Venue> = Vec::with_capacity(raw.venues.len());
+    for v in raw.venues {
         venues.push(c.venue(v, &cp_index));
     }
-    let mut changing_places = Vec::new();
-    for (i, cp) in raw.changing_places.iter().enumerate() {
-        let place = c.changing_place(cp, &raw.venues, &venue_index);
+    let changing_places: Vec<ChangingPlace> = raw
+        .changing_places
+        .iter()
+        .map(|cp| c.changing_place(cp, &venues, &venue_index))
+        .collect();
+    for (i, place) in changing_places.iter().enumerate() {
         if let Some(vi) = place.venue {
             let venue = &mut venues[vi];
             if venue.changing_place.is_none() {
                 venue.changing_place = Some(i);
             }
         }
-        changing_places.push(place);
     }
     for venue in &mut venues {
         if venue.changing_place.is_some() && !venue.access.iter().any(|a| a == "changing-places") {
@@ -1133,14 +1136,10 @@ impl Checker<'_> {
         Some(session)
     }
 
-    fn venue(
-        &mut self,
-        v: &Loaded<super::model::VenueFile>,
-        cps: &HashMap<String, usize>,
-    ) -> Venue {
-        self.term(v, "area", VocabKind::Area, &v.data.area);
+    fn venue(&mut self, v: Loaded<super::model::VenueFile>, cps: &HashMap<String, usize>) -> Venue {
+        self.term(&v, "area", VocabKind::Area, &v.data.area);
         for (i, id) in v.data.access.iter().enumerate() {
-            self.term(v, &item("access", i), VocabKind::Access, id);
+            self.term(&v, &item("access", i), VocabKind::Access, id);
         }
         if let Some(c) = &v.data.coordinates {
             if !(-90.0..=90.0).contains(&c.lat) || !(-180.0..=180.0).contains(&c.lon) {
@@ -1167,10 +1166,10 @@ impl Checker<'_> {
             None => None,
         };
         Venue {
-            id: v.id.clone(),
-            file: v.file.clone(),
-            data: v.data.clone(),
             access: v.data.access.clone(),
+            id: v.id,
+            file: v.file,
+            data: v.data,
             changing_place,
         }
     }
@@ -1178,7 +1177,7 @@ impl Checker<'_> {
     fn changing_place(
         &mut self,
         cp: &Loaded<super::model::ChangingPlaceFile>,
-        venues: &[Loaded<super::model::VenueFile>],
+        venues: &[Venue],
         venue_index: &foldhash::HashMap<String, usize>,
     ) -> ChangingPlace {
         let d = &cp.data;
