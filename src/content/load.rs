@@ -22,7 +22,7 @@ pub struct Loaded<T> {
     pub id: String,
     /// Path relative to the content folder, for diagnostics.
     pub file: String,
-    pub data: T,
+    pub data: std::sync::Arc<T>,
     /// The Markdown after the front matter (empty for YAML files).
     pub body: String,
     /// Where each field is, read only when a message needs it.
@@ -644,7 +644,7 @@ fn parse_file<T: DeserializeOwned>(
         Ok(data) => Some(Loaded {
             id,
             file: rel.to_string(),
-            data,
+            data: std::sync::Arc::new(data),
             body: body.to_string(),
             positions,
             tainted,

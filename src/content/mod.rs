@@ -115,7 +115,7 @@ impl Vocabulary {
 pub struct Provider {
     pub id: String,
     pub file: String,
-    pub data: ProviderFile,
+    pub data: std::sync::Arc<ProviderFile>,
     pub description_md: String,
     pub reviewed: Date,
     /// Indexes into `Directory::activities`.
@@ -146,7 +146,7 @@ impl Activity {
 pub struct Venue {
     pub id: String,
     pub file: String,
-    pub data: VenueFile,
+    pub data: std::sync::Arc<VenueFile>,
     /// Access facility ids, including `changing-places` when the venue has one.
     pub access: Vec<String>,
     /// Index into `Directory::changing_places`.

@@ -268,7 +268,7 @@ fn validate_semantics(
         pages.push(Page {
             id: page.id.clone(),
             file: page.file.clone(),
-            data: page.data.clone(),
+            data: super::model::PageFile::clone(&page.data),
             body_md: page.body.clone(),
         });
     }
@@ -284,7 +284,7 @@ fn validate_semantics(
     };
     Some(Directory {
         root: raw.root,
-        site: site.data,
+        site: std::sync::Arc::unwrap_or_clone(site.data),
         vocabulary,
         providers,
         activities,
@@ -1240,7 +1240,7 @@ impl Checker<'_> {
         ChangingPlace {
             id: cp.id.clone(),
             file: cp.file.clone(),
-            data: d.clone(),
+            data: super::model::ChangingPlaceFile::clone(d),
             area,
             venue,
             hours,
