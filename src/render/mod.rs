@@ -118,18 +118,13 @@ pub fn render_into(
     let globals =
         tera::Context::from_serialize(&globals).map_err(|e| theme_error(tera_error(&e)))?;
     let activity_index = crate::export::json_ld::activity_index(dir);
-    // Reused cards' pictures, each once: thousands of cards show the same few dozen.
-    let reused_pictures = (0..dir.activities.len())
-        .into_par_iter()
-        .filter(|&i| plan.activities[i])
-        .fold(foldhash::HashSet::<&str>::default, |mut set, i| {
-            set.extend(deriver.card_pictures(i).iter().map(String::as_str));
-            set
-        })
-        .reduce(foldhash::HashSet::default, |mut a, b| {
-            a.extend(b);
-            a
-        });
+    // The reused cards' pictures.
+    let reused_pictures = each_once(
+        (0..dir.activities.len())
+            .into_par_iter()
+            .filter(|&i| plan.activities[i])
+            .map(|i| &deriver.card_pictures(i)[..]),
+    );
     for picture in reused_pictures.into_iter().filter_map(|n| last.picture(n)) {
         deriver.pictures.add(picture);
     }
@@ -457,18 +452,12 @@ fn keep_unchanged_listings(
     kept.par_iter()
         .flatten()
         .try_for_each(|(_, made)| made.files.iter().try_for_each(|file| sink.keep(file)))?;
-    // Each picture once: thousands of kept pages show the same few dozen.
-    let pictures = kept
-        .par_iter()
-        .flatten()
-        .fold(foldhash::HashSet::<&str>::default, |mut set, (_, made)| {
-            set.extend(made.pictures.iter().map(String::as_str));
-            set
-        })
-        .reduce(foldhash::HashSet::default, |mut a, b| {
-            a.extend(b);
-            a
-        });
+    // The kept pages' pictures.
+    let pictures = each_once(
+        kept.par_iter()
+            .flatten()
+            .map(|(_, made)| &made.pictures[..]),
+    );
     for picture in pictures.into_iter().filter_map(|name| last.picture(name)) {
         deriver.pictures.add(picture);
     }
@@ -630,6 +619,22 @@ fn used_images(dir: &Directory) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// Each name in `lists` once, gathered in parallel (thousands of pages show the same few
+/// dozen pictures).
+fn each_once<'a>(
+    lists: impl rayon::iter::ParallelIterator<Item = &'a [String]>,
+) -> foldhash::HashSet<&'a str> {
+    lists
+        .fold(foldhash::HashSet::default, |mut set, names| {
+            set.extend(names.iter().map(String::as_str));
+            set
+        })
+        .reduce(foldhash::HashSet::default, |mut a, b| {
+            a.extend(b);
+            a
+        })
 }
 
 /// Where the sitemap is published.
