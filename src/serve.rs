@@ -135,7 +135,11 @@ pub fn rebuild(options: &Options, output: &Path, shared: &Shared, cache: &mut Re
                 BuildError::Theme(errors) => errors.join("\n"),
                 BuildError::Output(e) => e.to_string(),
             };
-            eprintln!("The rebuild failed; still serving the last good site.\n{text}");
+            if reloaded.get() {
+                eprintln!("The search index could not be updated; the pages are.\n{text}");
+            } else {
+                eprintln!("The rebuild failed; still serving the last good site.\n{text}");
+            }
             if reloaded.get() {
                 // Its pages were published, the rest was not: what the site folder holds is
                 // no longer known.

@@ -192,6 +192,14 @@ fn a_week_too_long_for_one_page_has_a_page_for_each_day() {
             let page = read(&site, &format!("{week}/{day}"));
             let rows: Vec<_> = page.select(&sel("main table tbody tr")).collect();
             assert_eq!(rows.len(), sessions[d], "{week}/{day}");
+            let caption: String = page
+                .select(&sel("main caption"))
+                .flat_map(|c| c.text())
+                .collect();
+            assert!(
+                caption.ends_with(&format!("{} sessions", sessions[d])),
+                "{week}/{day}: {caption}"
+            );
             let struck = rows
                 .iter()
                 .filter(|r| r.value().attr("class") == Some("row--cancelled"))
