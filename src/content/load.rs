@@ -266,12 +266,13 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> (RawContent, Diagnosti
         .map(|(kind, path)| {
             // A file the watcher did not see change is as the last load read it.
             let unchanged = changed.as_ref().is_some_and(|c| !c.contains(path));
-            let now = match previous.get(path) {
+            let cached = previous.get(path);
+            let now = match cached {
                 Some(c) if unchanged => Some(c.stamp),
                 _ if cache.keep => stamp(path),
                 _ => None,
             };
-            match previous.get(path) {
+            match cached {
                 Some(c) if now.is_some() && Some(c.stamp) == now => (
                     path.clone(),
                     now,
@@ -343,9 +344,8 @@ fn walk(root: &Path) -> Walk {
             continue;
         }
         let rel = relative_name(root, entry.path());
-        if rel.split('/').any(|part| part.starts_with('.')) || rel.eq_ignore_ascii_case("README.md")
-        {
-            continue; // editor swap files, .gitkeep, notes for staff
+        if is_ignored(&rel) {
+            continue;
         }
         match classify(&rel) {
             Ok(kind) => files.push((kind, entry.into_path())),
@@ -374,7 +374,6 @@ impl Walk {
             return None;
         }
         let absolute_root = std::path::absolute(root).ok()?;
-        let walk = &mut self;
         let mut changed = std::collections::HashSet::new();
         for path in paths {
             let path = match path.strip_prefix(&absolute_root) {
@@ -386,24 +385,22 @@ impl Walk {
             if rel.is_empty() {
                 return None;
             }
-            if rel.split('/').any(|part| part.starts_with('.'))
-                || rel.eq_ignore_ascii_case("README.md")
-            {
+            if is_ignored(&rel) {
                 continue;
             }
             match std::fs::symlink_metadata(&path) {
                 // Gone: the file, or a folder and everything in it.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    walk.files.retain(|(_, f)| !f.starts_with(&path));
+                    self.files.retain(|(_, f)| !f.starts_with(&path));
                     let folder = format!("{rel}/");
-                    walk.diagnostics
+                    self.diagnostics
                         .retain(|d| d.file != rel && !d.file.starts_with(&folder));
                 }
                 Ok(meta) if meta.is_file() => {
                     let kind = classify(&rel).ok()?;
-                    let at = walk.files.binary_search_by(|(_, f)| f.as_path().cmp(&path));
+                    let at = self.files.binary_search_by(|(_, f)| f.as_path().cmp(&path));
                     if let Err(at) = at {
-                        walk.files.insert(at, (kind, path.clone()));
+                        self.files.insert(at, (kind, path.clone()));
                     }
                 }
                 _ => return None,
@@ -412,6 +409,11 @@ impl Walk {
         }
         Some((self, changed))
     }
+}
+
+/// Files a load passes over: editor swap files, .gitkeep, notes for staff.
+fn is_ignored(rel: &str) -> bool {
+    rel.split('/').any(|part| part.starts_with('.')) || rel.eq_ignore_ascii_case("README.md")
 }
 
 /// Which kind of file lives at `rel`, or advice when it is in the wrong place.
