@@ -169,36 +169,30 @@ impl Deriver<'_> {
         format!("{path}{id}/")
     }
 
-    /// Day `day` of week `weeks_ahead`, with its sessions in time order when `entries`.
-    fn timetable_day(
-        &self,
-        weeks_ahead: usize,
-        day: usize,
-        counts: DayCounts,
-        entries: bool,
-        split: bool,
-    ) -> TimetableDay {
+    /// Day `day` of week `weeks_ahead`, without its sessions, link or counts yet.
+    fn timetable_day(&self, weeks_ahead: usize, day: usize) -> TimetableDay {
         let date = self.day_of_week(weeks_ahead, day);
-        let mut list = Vec::new();
-        if entries {
-            for part in &self.weeks {
-                list.extend(
-                    part.weeks[weeks_ahead]
-                        .iter()
-                        .filter(|(d, _)| *d == day)
-                        .map(|(_, entry)| entry.clone()),
-                );
-            }
-            list.sort_by(|a, b| (&a.start, &a.name).cmp(&(&b.start, &b.name)));
-        }
         TimetableDay {
             id: schedule::weekday_of(date).id(),
             name: date_words(date),
             is_today: date == self.today(),
-            entries: list,
-            url: split.then(|| self.url(&self.day_path(weeks_ahead, day))),
-            counts,
+            entries: Vec::new(),
+            url: None,
+            counts: DayCounts::default(),
         }
+    }
+
+    /// The sessions of day `day` of week `weeks_ahead`, in time order.
+    fn day_entries(&self, weeks_ahead: usize, day: usize) -> Vec<TimetableEntry> {
+        let mut list: Vec<TimetableEntry> = self
+            .weeks
+            .iter()
+            .flat_map(|part| &part.weeks[weeks_ahead])
+            .filter(|(d, _)| *d == day)
+            .map(|(_, entry)| entry.clone())
+            .collect();
+        list.sort_by(|a, b| (&a.start, &a.name).cmp(&(&b.start, &b.name)));
+        list
     }
 
     /// "What's on this week" (`weeks_ahead` 0) or "What's on next week" (1): Monday to
@@ -209,16 +203,31 @@ impl Deriver<'_> {
         let (title, path, other) = week_names(weeks_ahead);
         let week = format!("{} to {}", long_date(monday), long_date(sunday));
         let split = self.week_is_split(weeks_ahead);
-        let counts = self.day_counts(weeks_ahead);
+        // A split week's page shows each day's counts and links to it; a whole week's shows
+        // each day's sessions.
+        let counts = split.then(|| self.day_counts(weeks_ahead));
         let make = || {
             let days: Vec<TimetableDay> = (0..7)
-                .map(|day| self.timetable_day(weeks_ahead, day, counts[day], !split, split))
+                .map(|day| {
+                    let mut shown = self.timetable_day(weeks_ahead, day);
+                    match counts {
+                        Some(counts) => {
+                            shown.url = Some(self.url(&self.day_path(weeks_ahead, day)));
+                            shown.counts = counts[day];
+                        }
+                        None => shown.entries = self.day_entries(weeks_ahead, day),
+                    }
+                    shown
+                })
                 .collect();
             let mut ctx = tera::Context::new();
             ctx.insert("days", &days);
             ctx.insert("week", &week);
             ctx.insert("split", &split);
-            ctx.insert("total", &counts.iter().map(|c| c.sessions).sum::<usize>());
+            ctx.insert(
+                "total",
+                &counts.iter().flatten().map(|c| c.sessions).sum::<usize>(),
+            );
             ctx.insert(
                 "other_week",
                 &Link {
@@ -243,12 +252,13 @@ impl Deriver<'_> {
                 hash.update(b"timetable.html\0");
                 known::add(hash, &week);
                 hash.update(&self.today_offset(weeks_ahead).to_le_bytes());
-                if split {
-                    std::hash::Hash::hash(&counts, hash);
-                } else {
-                    for part in &self.weeks {
-                        for key in &part.keys[weeks_ahead] {
-                            hash.update(&key.to_le_bytes());
+                match &counts {
+                    Some(counts) => std::hash::Hash::hash(counts, hash),
+                    None => {
+                        for part in &self.weeks {
+                            for key in &part.keys[weeks_ahead] {
+                                hash.update(&key.to_le_bytes());
+                            }
                         }
                     }
                 }
@@ -277,12 +287,10 @@ impl Deriver<'_> {
             })
         };
         let make = || {
-            let counts = self.day_counts(weeks_ahead)[day];
+            let mut shown = self.timetable_day(weeks_ahead, day);
+            shown.entries = self.day_entries(weeks_ahead, day);
             let mut ctx = tera::Context::new();
-            ctx.insert(
-                "day",
-                &self.timetable_day(weeks_ahead, day, counts, true, true),
-            );
+            ctx.insert("day", &shown);
             ctx.insert("before", &neighbour(day.checked_sub(1)));
             ctx.insert("after", &neighbour(Some(day + 1)));
             ctx.insert(
