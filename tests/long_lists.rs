@@ -130,15 +130,7 @@ fn providers_and_activities_are_listed_once_across_pages() {
 fn a_week_too_long_for_one_page_has_a_page_for_each_day() {
     let (tmp, dir) = built();
     let site = tmp.path().join("public");
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
+    let day_ids = signpost::schedule::ALL_DAYS.map(|d| d.id());
     for (week, monday) in [("this-week", "2026-11-23"), ("next-week", "2026-11-30")] {
         let monday: jiff::civil::Date = monday.parse().unwrap();
         let sunday = monday.checked_add(jiff::Span::new().days(6)).unwrap();
@@ -170,7 +162,7 @@ fn a_week_too_long_for_one_page_has_a_page_for_each_day() {
             let link = item.select(&sel("a")).next().unwrap();
             assert_eq!(
                 link.value().attr("href"),
-                Some(format!("/{week}/{}/", DAYS[d]).as_str())
+                Some(format!("/{week}/{}/", day_ids[d]).as_str())
             );
             let text: String = item.text().collect();
             assert!(
@@ -188,7 +180,7 @@ fn a_week_too_long_for_one_page_has_a_page_for_each_day() {
         }
 
         // Each day's page lists its sessions, and links to the days either side.
-        for (d, day) in DAYS.iter().enumerate() {
+        for (d, day) in day_ids.iter().enumerate() {
             let page = read(&site, &format!("{week}/{day}"));
             let rows: Vec<_> = page.select(&sel("main table tbody tr")).collect();
             assert_eq!(rows.len(), sessions[d], "{week}/{day}");
@@ -219,11 +211,11 @@ fn a_week_too_long_for_one_page_has_a_page_for_each_day() {
             };
             assert_eq!(
                 rel("prev"),
-                d.checked_sub(1).map(|p| format!("/{week}/{}/", DAYS[p]))
+                d.checked_sub(1).map(|p| format!("/{week}/{}/", day_ids[p]))
             );
             assert_eq!(
                 rel("next"),
-                DAYS.get(d + 1).map(|n| format!("/{week}/{n}/"))
+                day_ids.get(d + 1).map(|n| format!("/{week}/{n}/"))
             );
         }
     }
