@@ -314,7 +314,7 @@ impl Deriver<'_> {
             |hash| {
                 hash.update(b"timetable_day.html\0");
                 known::add(hash, &name);
-                hash.update(&[u8::from(self.today_offset(weeks_ahead) == day)]);
+                hash.update(&[u8::from(self.day_of_week(weeks_ahead, day) == self.today())]);
                 for part in &self.weeks {
                     hash.update(&part.keys[weeks_ahead][day].to_le_bytes());
                 }
